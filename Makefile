@@ -1,0 +1,38 @@
+# The two commands a user needs: `make run` and `make test`. Everything else is a helper.
+JOBS ?= 2
+CONFIG ?= config/plugins.yaml
+
+.PHONY: run test deps build test-asan test-tsan bench clean
+
+run: build
+	./build/bin/selfheal serve --config $(CONFIG)
+
+test: build
+	ctest --preset default
+
+deps:
+	./scripts/install-deps.sh
+
+build: deps
+	@[ -f build/CMakeCache.txt ] || cmake --preset default
+	cmake --build build -j$(JOBS)
+
+# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer, in build-asan/.
+test-asan: deps
+	@[ -f build-asan/CMakeCache.txt ] || cmake --preset asan-ubsan
+	cmake --build build-asan -j$(JOBS)
+	ctest --preset asan-ubsan
+
+# The concurrency tests (label "concurrency") under ThreadSanitizer, in build-tsan/.
+test-tsan: deps
+	@[ -f build-tsan/CMakeCache.txt ] || cmake --preset tsan
+	cmake --build build-tsan -j$(JOBS)
+	ctest --preset tsan -L concurrency
+
+bench: deps
+	@[ -f build-bench/CMakeCache.txt ] || cmake --preset bench
+	cmake --build build-bench -j$(JOBS)
+	./build-bench/bin/selfheal-bench
+
+clean:
+	rm -rf build build-asan build-tsan build-debug build-bench

@@ -1,0 +1,114 @@
+// The manifest (config/plugins.yaml) as validated data. Produced only by load_manifest(), which
+// either returns a complete, valid Manifest or the full list of errors: nothing half-applied.
+// The schema is documented in config/README.md.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "selfheal/sdk/plugin.hpp"
+#include "selfheal/sdk/value.hpp"
+
+namespace selfheal {
+
+struct SourceLocation {
+  std::filesystem::path file;
+  int line = 0;    // 1-based; 0 when unknown
+  int column = 0;  // 1-based
+};
+
+struct HttpSettings {
+  std::string bind_address = "127.0.0.1";
+  std::uint16_t port = 8787;
+  std::string bearer_token;  // empty: mutating endpoints are open (loopback only)
+};
+
+struct ManifestSettings {
+  std::chrono::seconds check_interval{300};  // RUST_CHECK_INTERVAL
+  std::uint32_t max_retries = 3;             // RUST_MAX_RETRIES
+  std::chrono::seconds build_timeout{600};   // RUST_BUILD_TIMEOUT
+  std::chrono::milliseconds backoff_base{2000};
+  std::chrono::milliseconds backoff_cap{300000};
+  std::chrono::seconds retry_reset_after{600};  // healthy this long: retry counts reset
+  std::filesystem::path state_dir;              // absolute
+  std::filesystem::path plugin_dir;             // absolute; where relative `library:` paths start
+  std::string log_level = "info";               // debug | info | warning | error
+  std::uint64_t min_free_memory_bytes = 256ull << 20;
+  std::uint64_t min_free_disk_bytes = 512ull << 20;
+  unsigned build_jobs = 0;                           // 0: cargo's default
+  std::vector<std::filesystem::path> toolchain_path;  // searched before ~/.cargo/bin and PATH
+  HttpSettings http;
+};
+
+struct CrateSpec {
+  std::string name;                    // e.g. "rust-core"
+  std::filesystem::path path;          // absolute folder of Cargo.toml
+  std::string library_name;            // cargo's [lib] name, e.g. "selfheal_rust_core"
+  std::string profile = "release";
+  std::filesystem::path target_dir;    // absolute; default <path>/target
+  std::uint32_t abi_version = 1;       // what the component adapters expect
+  SourceLocation where;
+};
+
+struct PluginSpec {
+  sdk::PluginKind kind = sdk::PluginKind::strategy;
+  std::string name;                 // must equal the descriptor's name
+  std::filesystem::path library;    // absolute
+  sdk::Value config;                // the plugin's `config:` block (map or null)
+  SourceLocation where;
+};
+
+struct ComponentSpec {
+  std::string name;                                   // e.g. "bloom_filter"
+  std::map<std::string, std::string> implementations; // "rust"/"cpp" -> component plugin name
+  std::string prefer = "auto";                         // auto | an implementation name
+  std::string crate;                                   // crate whose artifact rust impls bind to
+  sdk::Value config;
+  SourceLocation where;
+};
+
+struct Manifest {
+  std::filesystem::path file;  // absolute
+  ManifestSettings settings;
+  std::vector<CrateSpec> crates;
+  std::vector<PluginSpec> diagnosers;   // in manifest order: the order diagnoses run
+  std::vector<PluginSpec> strategies;
+  std::vector<PluginSpec> component_plugins;
+  std::vector<ComponentSpec> components;
+  std::map<std::string, std::vector<std::string>> issue_strategies;  // issue -> strategy chain
+
+  // All plugins of every kind, diagnosers first.
+  std::vector<const PluginSpec*> all_plugins() const;
+};
+
+struct ManifestError {
+  SourceLocation where;
+  std::string key;      // dotted path of the offending key, e.g. "settings.http.port"
+  std::string message;
+  std::string to_string() const;  // "file:line:column: key: message"
+};
+
+// Reads the environment (RUST_CHECK_INTERVAL, RUST_MAX_RETRIES, RUST_BUILD_TIMEOUT). Injected so
+// tests need not touch the process environment.
+using EnvironmentLookup = std::optional<std::string> (*)(const char* name);
+std::optional<std::string> process_environment(const char* name);
+
+struct ManifestLoad {
+  std::optional<Manifest> manifest;  // set exactly when errors is empty
+  std::vector<ManifestError> errors;
+};
+
+ManifestLoad load_manifest(const std::filesystem::path& file,
+                           EnvironmentLookup env = &process_environment);
+// Same, from text; `file` names the source in messages and anchors relative paths.
+ManifestLoad parse_manifest(const std::string& text, const std::filesystem::path& file,
+                            EnvironmentLookup env = &process_environment);
+
+const char* to_string(sdk::PluginKind kind);
+
+}  // namespace selfheal

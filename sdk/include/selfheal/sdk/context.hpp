@@ -1,0 +1,91 @@
+// What the host gives a plugin on every call. The host keeps a Context alive for the duration of
+// the call only: do not store references to it or to what it returns.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "selfheal/sdk/cancellation.hpp"
+#include "selfheal/sdk/clock.hpp"
+#include "selfheal/sdk/logger.hpp"
+#include "selfheal/sdk/process.hpp"
+#include "selfheal/sdk/value.hpp"
+
+namespace selfheal::sdk {
+
+// Where the managed crate and its host-side state live. All paths are absolute.
+struct CratePaths {
+  std::string name;                       // the manifest's crate name, e.g. "rust-core"
+  std::string library_name;               // cargo's lib name, e.g. "selfheal_rust_core"
+  std::filesystem::path root;             // folder of Cargo.toml
+  std::filesystem::path manifest;         // root / "Cargo.toml"
+  std::filesystem::path target_dir;       // cargo's --target-dir
+  std::string profile = "release";        // cargo profile
+  std::filesystem::path artifact;         // the .so cargo produces, inside target_dir
+  std::filesystem::path state_dir;        // the host's state for this crate (store, history, lock)
+  std::filesystem::path build_log;        // build.log, appended by every build
+  std::uint32_t expected_abi_version = 0;  // what the component adapters expect
+};
+
+// What the artifact store recorded when it accepted the last artifact (see the components issue).
+struct ArtifactRecord {
+  std::string sha256;
+  std::filesystem::path path;  // the content-addressed copy the host loads
+  std::uint32_t abi_version = 0;
+  std::string crate_version;
+  std::string rustc_version;
+  std::chrono::system_clock::time_point built_at;
+};
+
+// The outcome of opening a shared library in a throw-away child process.
+struct ProbeResult {
+  bool ok = false;
+  bool crashed = false;  // the child died of a signal (e.g. SIGBUS on a truncated ELF)
+  int signal = 0;
+  std::string error;     // dlopen's message, a missing symbol, ...
+};
+
+struct Settings {
+  std::chrono::seconds check_interval{300};
+  std::uint32_t max_retries = 3;
+  std::chrono::seconds build_timeout{600};
+  std::uint64_t min_free_memory_bytes = 0;  // out_of_memory below this
+  std::uint64_t min_free_disk_bytes = 0;    // disk_full below this
+  unsigned build_jobs = 0;                  // cargo -j; 0: cargo's default
+};
+
+class Context {
+ public:
+  virtual ~Context() = default;
+
+  virtual const CratePaths& crate() const = 0;
+  virtual const Settings& settings() const = 0;
+  // This plugin's `config:` block from the manifest (a map; null when absent).
+  virtual const Value& config() const = 0;
+  virtual Logger& logger() const = 0;
+  virtual ProcessRunner& processes() const = 0;
+  virtual const Clock& clock() const = 0;
+  virtual const CancellationToken& cancellation() const = 0;
+
+  // Where cargo and rustc are looked up: the manifest's toolchain path, then ~/.cargo/bin, then
+  // the host's PATH. A strategy that installs a toolchain adds its bin folder with
+  // add_toolchain_dir(); the next build sees it.
+  virtual std::vector<std::filesystem::path> toolchain_search_path() const = 0;
+  virtual void add_toolchain_dir(const std::filesystem::path& dir) const = 0;
+
+  // Progress for operators (the running fix's last lines). Cheap; call it per output line.
+  virtual void report_progress(std::string_view line) const = 0;
+
+  // The artifact record of the last accepted artifact, if any.
+  virtual std::optional<ArtifactRecord> last_artifact() const = 0;
+  // Opens `library` in a child process and checks it; never crashes the host.
+  virtual ProbeResult probe_library(const std::filesystem::path& library) const = 0;
+  // Asks the host to give back memory it holds (component pools, caches); returns bytes freed.
+  virtual std::uint64_t trim_host_memory() const = 0;
+};
+
+}  // namespace selfheal::sdk
