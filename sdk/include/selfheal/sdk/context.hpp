@@ -47,6 +47,10 @@ struct ProbeResult {
   bool crashed = false;  // the child died of a signal (e.g. SIGBUS on a truncated ELF)
   int signal = 0;
   std::string error;     // dlopen's message, a missing symbol, ...
+  // For Rust artifacts: what selfheal_abi_version() and selfheal_build_info() returned, when the
+  // library exports them ("key=value" lines for build_info).
+  std::optional<std::uint32_t> abi_version;
+  std::string build_info;
 };
 
 struct Settings {

@@ -1,0 +1,14 @@
+// Strategy `build`: cargo build of the managed crate.
+#pragma once
+
+#include "selfheal/sdk/strategy.hpp"
+
+namespace selfheal::plugins {
+
+class BuildStrategy final : public sdk::Strategy {
+ public:
+  // sdk::Strategy
+  sdk::FixResult apply(const sdk::Context& context, const sdk::Diagnosis& diagnosis) noexcept override;
+};
+
+}  // namespace selfheal::plugins

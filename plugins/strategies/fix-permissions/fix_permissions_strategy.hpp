@@ -1,0 +1,14 @@
+// Strategy `fix_permissions`: restore owner permissions inside the crate and state directories, never through a symlink.
+#pragma once
+
+#include "selfheal/sdk/strategy.hpp"
+
+namespace selfheal::plugins {
+
+class FixPermissionsStrategy final : public sdk::Strategy {
+ public:
+  // sdk::Strategy
+  sdk::FixResult apply(const sdk::Context& context, const sdk::Diagnosis& diagnosis) noexcept override;
+};
+
+}  // namespace selfheal::plugins

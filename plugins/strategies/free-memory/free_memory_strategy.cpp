@@ -1,0 +1,62 @@
+#include "free_memory_strategy.hpp"
+
+#include <fstream>
+
+namespace selfheal::plugins {
+namespace {
+
+std::uint64_t mem_available(const sdk::Context& context) {
+  if (context.config().contains("mem_available_override"))  // test double of /proc/meminfo
+    return static_cast<std::uint64_t>(context.config()["mem_available_override"].as_int());
+  std::ifstream in("/proc/meminfo");
+  std::string key, unit;
+  std::uint64_t kib = 0;
+  while (in >> key >> kib >> unit)
+    if (key == "MemAvailable:") return kib * 1024;
+  return 0;
+}
+
+}  // namespace
+
+// Config: build_jobs (parallelism for the next builds, default 1), wait_s (how long to wait for
+// memory, default 30), poll_ms (default 500).
+sdk::FixResult FreeMemoryStrategy::apply(const sdk::Context& context, const sdk::Diagnosis&) noexcept {
+  try {
+    const auto& c = context.crate();
+    const auto& config = context.config();
+    // 1. Fewer rustc processes at once: the next builds read this file.
+    const auto jobs = config["build_jobs"].as_int(1);
+    std::error_code ec;
+    std::filesystem::create_directories(c.state_dir, ec);
+    std::ofstream(c.state_dir / "build-jobs", std::ios::trunc) << jobs << '\n';
+    // 2. Give back what the host itself holds.
+    const std::uint64_t trimmed = context.trim_host_memory();
+    // 3. Wait for the machine to have enough (never kill anything that is not ours).
+    const std::uint64_t floor = context.settings().min_free_memory_bytes;
+    const auto deadline = context.clock().now() + std::chrono::seconds(config["wait_s"].as_int(30));
+    const auto poll = std::chrono::milliseconds(config["poll_ms"].as_int(500));
+    std::uint64_t available = mem_available(context);
+    while (available < floor && context.clock().now() < deadline) {
+      if (context.clock().sleep_for(poll, context.cancellation()))
+        return sdk::FixResult::failed("cancelled while waiting for memory");
+      available = mem_available(context);
+    }
+    sdk::FixResult result;
+    result.details.set("build_jobs", jobs);
+    result.details.set("trimmed_bytes", trimmed);
+    result.details.set("available_bytes", available);
+    result.details.set("required_bytes", floor);
+    if (available < floor) {
+      result.error = "available memory stayed below " + std::to_string(floor >> 20) + " MiB";
+      return result;
+    }
+    result.success = true;
+    result.message = "build parallelism lowered to " + std::to_string(jobs) + ", " +
+                     std::to_string(available >> 20) + " MiB available";
+    return result;
+  } catch (const std::exception& e) {
+    return sdk::FixResult::failed(std::string("free_memory: ") + e.what());
+  }
+}
+
+}  // namespace selfheal::plugins

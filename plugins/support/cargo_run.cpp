@@ -1,0 +1,138 @@
+#include "support/cargo_run.hpp"
+
+#include <chrono>
+#include <fstream>
+#include <mutex>
+
+#include "support/build_record.hpp"
+#include "support/cargo_messages.hpp"
+#include "support/toolchain.hpp"
+
+namespace selfheal::plugins {
+namespace {
+
+std::string join(const std::vector<std::string>& argv) {
+  std::string s;
+  for (const auto& a : argv) {
+    if (!s.empty()) s.push_back(' ');
+    s += a;
+  }
+  return s;
+}
+
+unsigned build_jobs(const sdk::Context& context) {
+  // free_memory lowers parallelism for the next builds by writing this file.
+  std::ifstream in(context.crate().state_dir / "build-jobs");
+  unsigned jobs = 0;
+  if (in >> jobs && jobs > 0) return jobs;
+  return context.settings().build_jobs;
+}
+
+}  // namespace
+
+sdk::ProcessResult run_cargo(const sdk::Context& context, const std::vector<std::string>& args,
+                             bool record_as_build) {
+  const auto& crate = context.crate();
+  std::error_code ec;
+  std::filesystem::create_directories(crate.state_dir, ec);
+
+  sdk::ProcessSpec spec;
+  auto cargo = find_tool(context, "cargo");
+  spec.argv.push_back(cargo ? cargo->string() : "cargo");
+  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+  spec.environment = cargo_environment(context);
+  spec.search_path = context.toolchain_search_path();
+  spec.working_directory = crate.root;
+  spec.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(context.settings().build_timeout);
+  spec.cancellation = context.cancellation();
+  spec.tail_lines = 40;
+
+  const auto max_log = static_cast<std::uintmax_t>(context.config()["log_max_bytes"].as_int(5 << 20));
+  const int keep = static_cast<int>(context.config()["log_keep"].as_int(5));
+  rotate_log(crate.build_log, max_log, keep);
+  spec.log_file = crate.build_log;
+
+  // The last build's own output, for the diagnosers; written as it arrives.
+  std::ofstream last;
+  std::mutex last_mutex;
+  if (record_as_build) last.open(build_output_file(crate), std::ios::trunc);
+  spec.on_line = [&](sdk::OutputStream, std::string_view line) {
+    if (record_as_build) {
+      std::lock_guard lock(last_mutex);
+      last << line << '\n';
+    }
+    // Progress feed: cargo's human lines, not its JSON messages.
+    if (!line.empty() && line.front() != '{') context.report_progress(line);
+  };
+
+  {
+    std::ofstream header(crate.build_log, std::ios::app);
+    header << "=== selfheal: " << join(spec.argv) << '\n';
+  }
+  sdk::ProcessResult result = context.processes().run(spec);
+  {
+    std::ofstream footer(crate.build_log, std::ios::app);
+    footer << "=== selfheal: exit=" << result.exit_code << " signal=" << result.signal
+           << " timed_out=" << result.timed_out << " cancelled=" << result.cancelled
+           << " duration_ms=" << result.duration.count()
+           << (result.error.empty() ? "" : " error=" + result.error) << '\n';
+  }
+  if (record_as_build) {
+    last.close();
+    BuildRecord r;
+    r.finished_at = std::chrono::duration_cast<std::chrono::seconds>(
+                        context.clock().wall_now().time_since_epoch())
+                        .count();
+    r.duration_ms = result.duration.count();
+    r.started = result.started;
+    r.exit_code = result.exit_code;
+    r.signal = result.signal;
+    r.timed_out = result.timed_out;
+    r.cancelled = result.cancelled;
+    r.command = join(spec.argv);
+    r.error = result.error;
+    write_build_record(crate, r);
+  }
+  return result;
+}
+
+sdk::ProcessResult run_cargo_build(const sdk::Context& context) {
+  const auto& crate = context.crate();
+  std::vector<std::string> args = {"build",
+                                   "--manifest-path", crate.manifest.string(),
+                                   "--target-dir", crate.target_dir.string(),
+                                   "--profile", crate.profile,
+                                   "--lib",
+                                   "--message-format=json-diagnostic-short"};
+  if (context.config()["offline"].as_bool(true)) args.push_back("--offline");
+  if (unsigned jobs = build_jobs(context); jobs > 0) {
+    args.push_back("-j");
+    args.push_back(std::to_string(jobs));
+  }
+  return run_cargo(context, args, true);
+}
+
+sdk::FixResult build_fix_result(const sdk::Context& context, const sdk::ProcessResult& run,
+                                std::string what) {
+  sdk::FixResult fix;
+  fix.log_tail = run.tail;
+  fix.details.set("duration_ms", static_cast<std::int64_t>(run.duration.count()));
+  fix.details.set("exit_code", run.exit_code);
+  if (run.signal != 0) fix.details.set("signal", run.signal);
+  std::error_code ec;
+  const bool artifact = std::filesystem::exists(context.crate().artifact, ec);
+  if (run.success() && artifact) {
+    fix.success = true;
+    fix.message = what + " succeeded in " + std::to_string(run.duration.count()) + " ms";
+    return fix;
+  }
+  if (!run.started) fix.error = "cargo did not start: " + run.error;
+  else if (run.timed_out) fix.error = what + " timed out and was killed";
+  else if (run.cancelled) fix.error = what + " was cancelled";
+  else if (run.signal != 0) fix.error = what + " was killed by signal " + std::to_string(run.signal);
+  else if (run.exit_code != 0) fix.error = what + " failed with exit code " + std::to_string(run.exit_code);
+  else fix.error = what + " finished but " + context.crate().artifact.string() + " is missing";
+  return fix;
+}
+
+}  // namespace selfheal::plugins

@@ -1,0 +1,24 @@
+// Finding the Rust toolchain and giving cargo a small, predictable environment.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "selfheal/sdk/context.hpp"
+
+namespace selfheal::plugins {
+
+// The first executable file named `tool` in the context's toolchain search path.
+std::optional<std::filesystem::path> find_tool(const sdk::Context& context, std::string_view tool);
+
+// The environment for cargo: PATH from the toolchain search path, HOME, the rustup/cargo homes
+// when the host has them, no colours, plus the plugin's `env:` config entries.
+std::map<std::string, std::string> cargo_environment(const sdk::Context& context);
+
+std::string join_paths(const std::vector<std::filesystem::path>& dirs);
+
+}  // namespace selfheal::plugins
