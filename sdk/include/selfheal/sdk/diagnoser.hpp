@@ -18,8 +18,9 @@ class Diagnoser : public Plugin {
  public:
   // The issue types this diagnoser can report (for `selfheal check` and the map's validation).
   virtual std::vector<std::string> issue_types() const = 0;
-  // std::nullopt: nothing wrong as far as this diagnoser can tell. Must not throw.
-  virtual std::optional<Diagnosis> diagnose(const Context& context) noexcept = 0;
+  // std::nullopt: nothing wrong as far as this diagnoser can tell. Should not throw; if it
+  // does, the host catches it and reports the diagnoser as failed for this check.
+  virtual std::optional<Diagnosis> diagnose(const Context& context) = 0;
 };
 
 }  // namespace selfheal::sdk

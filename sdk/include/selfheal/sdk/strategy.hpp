@@ -15,8 +15,9 @@ class Strategy : public Plugin {
  public:
   // Whether this strategy can do anything about `diagnosis` (default: anything it is mapped to).
   virtual bool can_fix(const Diagnosis& /*diagnosis*/) const noexcept { return true; }
-  // Must not throw; report failure in the FixResult.
-  virtual FixResult apply(const Context& context, const Diagnosis& diagnosis) noexcept = 0;
+  // Report failure in the FixResult. Should not throw; if it does, the host catches it and
+  // records a failed attempt.
+  virtual FixResult apply(const Context& context, const Diagnosis& diagnosis) = 0;
 };
 
 }  // namespace selfheal::sdk

@@ -1,0 +1,54 @@
+#include <iostream>
+
+#include "cli/commands.hpp"
+
+namespace selfheal::cli {
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> table = {
+      {"serve", "run the host: heal in the background, serve the HTTP API",
+       "usage: selfheal serve [--config F] [--listen HOST:PORT]\n"
+       "  Loads the manifest and its plugins, heals the crates in the background and runs\n"
+       "  until SIGINT or SIGTERM. SIGHUP re-reads the manifest.\n"
+       "  --config F          manifest (default config/plugins.yaml)\n"
+       "  --listen HOST:PORT  overrides settings.http.bind and settings.http.port\n"
+       "exit: 0 stopped by a signal, 3 invalid manifest, 4 could not start\n",
+       {"config", "listen"}, {"help"}, &run_serve},
+      {"check", "validate a manifest and print what it would load",
+       "usage: selfheal check [--config F] [--json]\n"
+       "  Validates the manifest; prints every error as file:line:column: key: message.\n"
+       "exit: 0 valid, 3 invalid\n",
+       {"config"}, {"help", "json"}, &run_check},
+      {"plugins", "load every plugin and list its descriptor and status",
+       "usage: selfheal plugins [--config F] [--json]\n"
+       "  Probes and loads each plugin of the manifest; lists kind, name, version, file,\n"
+       "  API version, checksum and status (loaded, failed or quarantined, with the reason).\n"
+       "exit: 0 all loaded, 1 some failed, 3 invalid manifest\n",
+       {"config"}, {"help", "json"}, &run_plugins},
+      {"diagnose", "diagnose the crate once",
+       "usage: selfheal diagnose [--config F] [--crate NAME] [--json]\n"
+       "  Runs the diagnosers in manifest order; prints the first issue, or healthy.\n"
+       "exit: 0 healthy, 1 issue found, 3 invalid manifest\n",
+       {"config", "crate"}, {"help", "json"}, &run_diagnose},
+      {"fix", "diagnose and repair once",
+       "usage: selfheal fix [--config F] [--crate NAME] [--json]\n"
+       "  Diagnoses, runs the mapped strategy chain and verifies with a fresh diagnosis.\n"
+       "exit: 0 was healthy, 5 fixed, 1 not fixed, 3 invalid manifest\n",
+       {"config", "crate"}, {"help", "json"}, &run_fix},
+      {"clean-build", "clean the crate's target and rebuild",
+       "usage: selfheal clean-build [--config F] [--crate NAME] [--json]\n"
+       "exit: 5 rebuilt and healthy, 1 failed, 3 invalid manifest\n",
+       {"config", "crate"}, {"help", "json"}, &run_clean_build},
+      {"status", "the healer's status and recent fixes",
+       "usage: selfheal status [--config F] [--json]\n"
+       "exit: 0, 3 invalid manifest\n",
+       {"config"}, {"help", "json"}, &run_status},
+      {"history", "recorded fix attempts, newest first",
+       "usage: selfheal history [--config F] [--limit N] [--json]\n"
+       "exit: 0, 2 bad --limit, 3 invalid manifest\n",
+       {"config", "limit"}, {"help", "json"}, &run_history},
+  };
+  return table;
+}
+
+}  // namespace selfheal::cli

@@ -1,0 +1,142 @@
+// diagnose, fix, clean-build, status, history.
+#include <boost/json.hpp>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "runtime/host.hpp"
+#include "runtime/json_views.hpp"
+
+namespace selfheal::cli {
+namespace {
+
+void print_attempts(const FixOutcome& f) {
+  for (const auto& a : f.attempts) {
+    std::cout << "  " << a.strategy << ": " << (a.success ? "ok" : "failed") << " in "
+              << a.duration_ms << " ms";
+    if (!a.error.empty()) std::cout << " - " << a.error;
+    std::cout << "\n";
+  }
+}
+
+int fix_exit_code(const FixOutcome& f) {
+  if (!f.success) return kFailure;
+  return f.attempts.empty() ? kOk : kFixed;
+}
+
+}  // namespace
+
+int run_diagnose(const Args& args) {
+  auto manifest = load_or_report(args);
+  if (!manifest) return kInvalidManifest;
+  Host host(std::move(*manifest), {});
+  auto report = host.healer().diagnose(args.option("crate").value_or(""));
+  if (args.has("json")) {
+    std::cout << boost::json::serialize(diagnosis_json(report)) << "\n";
+  } else if (!report.diagnosis) {
+    std::cout << report.crate << ": healthy\n";
+  } else {
+    const auto& d = *report.diagnosis;
+    std::cout << report.crate << ": " << d.issue_type << ": " << d.summary << "\n"
+              << "  recommended fix: " << (d.recommended_fix.empty() ? "none" : d.recommended_fix)
+              << (d.can_auto_fix ? "" : " (not auto-fixable)") << "\n"
+              << "  details: " << boost::json::serialize(diagnosis_json(report)["details"]) << "\n";
+  }
+  for (const auto& e : report.diagnoser_errors) std::cerr << "warning: diagnoser " << e << "\n";
+  return report.diagnosis ? kFailure : kOk;
+}
+
+int run_fix(const Args& args) {
+  auto manifest = load_or_report(args);
+  if (!manifest) return kInvalidManifest;
+  Host host(std::move(*manifest), {});
+  FixRequest request;
+  request.crate = args.option("crate").value_or("");
+  auto outcome = host.healer().fix(request);
+  if (args.has("json")) {
+    std::cout << boost::json::serialize(fix_json(outcome)) << "\n";
+  } else {
+    std::cout << outcome.crate << ": "
+              << (outcome.success ? (outcome.attempts.empty() ? "healthy, nothing to fix" : "fixed")
+                                  : "not fixed")
+              << (outcome.issue_type ? " (" + *outcome.issue_type + ")" : "") << "\n";
+    print_attempts(outcome);
+    if (outcome.error) std::cout << "  error: " << *outcome.error << "\n";
+  }
+  return fix_exit_code(outcome);
+}
+
+int run_clean_build(const Args& args) {
+  auto manifest = load_or_report(args);
+  if (!manifest) return kInvalidManifest;
+  Host host(std::move(*manifest), {});
+  FixRequest request;
+  request.crate = args.option("crate").value_or("");
+  request.trigger = "clean-build";
+  request.clean = true;
+  auto outcome = host.healer().fix(request);
+  if (args.has("json")) {
+    std::cout << boost::json::serialize(clean_build_json(outcome)) << "\n";
+  } else {
+    std::cout << (outcome.success ? "clean build succeeded" : "clean build failed") << "\n";
+    print_attempts(outcome);
+    if (outcome.error) std::cout << "  error: " << *outcome.error << "\n";
+  }
+  return outcome.success ? kFixed : kFailure;
+}
+
+int run_status(const Args& args) {
+  auto manifest = load_or_report(args);
+  if (!manifest) return kInvalidManifest;
+  HistoryStore history(manifest->settings.state_dir / "history.db");
+  HealerStatus status;
+  auto totals = history.totals();
+  status.total_fix_attempts = totals.attempts;
+  status.success_rate =
+      totals.attempts ? static_cast<double>(totals.successes) / totals.attempts : 0.0;
+  status.last_successful_build = totals.last_success;
+  status.recent_fixes = history.recent(10);
+  if (args.has("json")) {
+    std::cout << boost::json::serialize(status_json(status)) << "\n";
+    return kOk;
+  }
+  std::cout << "fix attempts: " << status.total_fix_attempts << ", success rate "
+            << status.success_rate << ", last successful build "
+            << (status.last_successful_build ? iso_time(*status.last_successful_build) : "never")
+            << "\n";
+  return kOk;
+}
+
+int run_history(const Args& args) {
+  auto manifest = load_or_report(args);
+  if (!manifest) return kInvalidManifest;
+  std::int64_t limit = 20;
+  if (auto text = args.option("limit")) {
+    try {
+      std::size_t used = 0;
+      limit = std::stoll(*text, &used);
+      if (used != text->size() || limit < 1) throw std::invalid_argument("range");
+    } catch (const std::exception&) {
+      std::cerr << "selfheal history: --limit must be a positive integer, got '" << *text << "'\n";
+      return kUsage;
+    }
+  }
+  HistoryStore history(manifest->settings.state_dir / "history.db");
+  auto rows = history.recent(limit);
+  if (args.has("json")) {
+    boost::json::array list;
+    for (const auto& a : rows) list.push_back(attempt_json(a));
+    std::cout << boost::json::serialize(list) << "\n";
+    return kOk;
+  }
+  for (const auto& a : rows) {
+    std::cout << iso_time(a.started_at) << "  " << a.crate << "  " << a.issue_type << " -> "
+              << a.strategy << "  " << (a.success ? "ok" : "failed") << "  " << a.duration_ms
+              << " ms  " << a.trigger;
+    if (!a.error.empty()) std::cout << "  " << a.error;
+    std::cout << "\n";
+  }
+  return kOk;
+}
+
+}  // namespace selfheal::cli

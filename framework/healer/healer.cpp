@@ -1,0 +1,386 @@
+#include "healer/healer.hpp"
+
+#include "healer/crate_lock.hpp"
+#include "host/crate_settings.hpp"
+#include "host/plugin_context.hpp"
+
+namespace selfheal {
+
+struct Healer::CrateState {
+  sdk::CratePaths paths;
+  bool busy = false;
+  std::shared_future<FixOutcome> running;
+  sdk::CancellationToken cancel;
+  std::thread worker;
+  std::mutex diagnose_mutex;  // a diagnoser never runs concurrently with itself
+};
+
+namespace {
+constexpr std::size_t kProgressLines = 40;
+constexpr std::size_t kProgressKept = 100;
+
+RetryPolicyConfig retry_config(const ManifestSettings& s) {
+  RetryPolicyConfig c;
+  c.base = s.backoff_base;
+  c.cap = s.backoff_cap;
+  c.budget = s.max_retries;
+  c.reset_after = std::chrono::duration_cast<std::chrono::milliseconds>(s.retry_reset_after);
+  return c;
+}
+}  // namespace
+
+Healer::Healer(const Manifest& manifest, PluginSet plugins, const HostServices& services,
+               HistoryStore& history)
+    : manifest_(manifest),
+      plugins_(std::move(plugins)),
+      services_(services),
+      history_(history),
+      settings_(sdk_settings(manifest.settings)),
+      retry_(retry_config(manifest.settings)) {
+  for (const auto& crate : manifest_.crates) {
+    auto state = std::make_unique<CrateState>();
+    state->paths = crate_paths(crate, manifest_.settings);
+    crates_[crate.name] = std::move(state);
+  }
+  next_fix_id_ = history_.next_fix_id() - 1;
+}
+
+Healer::~Healer() {
+  stop();
+  cancel_running();
+  for (auto& [name, crate] : crates_)
+    if (crate->worker.joinable()) crate->worker.join();
+}
+
+Healer::CrateState& Healer::crate_state(const std::string& name) {
+  if (name.empty() && !crates_.empty()) return *crates_.find(manifest_.crates.front().name)->second;
+  auto it = crates_.find(name);
+  if (it == crates_.end()) throw std::invalid_argument("unknown crate '" + name + "'");
+  return *it->second;
+}
+
+DiagnosisReport Healer::diagnose(const std::string& crate_name) {
+  CrateState* crate;
+  {
+    std::lock_guard lock(mutex_);
+    crate = &crate_state(crate_name);
+  }
+  std::lock_guard serial(crate->diagnose_mutex);
+  DiagnosisReport report;
+  report.crate = crate->paths.name;
+  for (const auto& entry : plugins_.diagnosers) {
+    if (!entry.object) {
+      report.diagnoser_errors.push_back(entry.name + ": " + entry.load_error);
+      continue;
+    }
+    PluginContext context(services_, crate->paths, settings_, entry.config, entry.name);
+    try {
+      auto found = entry.object->diagnose(context);
+      if (!found) continue;
+      auto chain = manifest_.issue_strategies.find(found->issue_type);
+      const bool mapped = chain != manifest_.issue_strategies.end() && !chain->second.empty();
+      found->recommended_fix = mapped ? chain->second.front() : std::string();
+      found->can_auto_fix = found->can_auto_fix && mapped;
+      report.diagnosis = std::move(found);
+      report.diagnoser = entry.name;
+      return report;
+    } catch (const std::exception& e) {
+      report.diagnoser_errors.push_back(entry.name + " threw: " + e.what());
+    } catch (...) {
+      report.diagnoser_errors.push_back(entry.name + " threw an unknown exception");
+    }
+  }
+  return report;
+}
+
+std::shared_future<FixOutcome> Healer::start_fix(FixRequest request) {
+  std::lock_guard lock(mutex_);
+  CrateState* crate;
+  try {
+    crate = &crate_state(request.crate);
+  } catch (const std::exception& e) {
+    std::promise<FixOutcome> failed;
+    FixOutcome outcome;
+    outcome.error = e.what();
+    failed.set_value(outcome);
+    return failed.get_future().share();
+  }
+  if (crate->busy) return crate->running;  // join the running fix
+  if (crate->worker.joinable()) crate->worker.join();  // finished; only exiting
+  request.crate = crate->paths.name;
+  crate->busy = true;
+  crate->cancel = sdk::CancellationToken();
+  const std::int64_t id = ++next_fix_id_;
+  FixProgress& p = progress_[id];
+  p.fix_id = id;
+  p.crate = request.crate;
+  p.state = "diagnosing";
+  p.started = services_.clock->now();
+  while (progress_.size() > kProgressKept) progress_.erase(progress_.begin());
+
+  std::promise<FixOutcome> promise;
+  crate->running = promise.get_future().share();
+  crate->worker = std::thread([this, crate, request, id, cancel = crate->cancel,
+                               promise = std::move(promise)]() mutable {
+    FixOutcome outcome;
+    try {
+      outcome = run_fix(request, id, cancel);
+    } catch (const std::exception& e) {
+      outcome.fix_id = id;
+      outcome.crate = request.crate;
+      outcome.error = std::string("fix failed: ") + e.what();
+    }
+    set_progress(id, [&](FixProgress& fp) {
+      fp.state = outcome.success ? "succeeded" : "failed";
+      fp.finished = services_.clock->now();
+    });
+    std::vector<FixListener> listeners;
+    {
+      std::lock_guard l(mutex_);
+      listeners = listeners_;
+    }
+    for (const auto& listener : listeners) listener(outcome);
+    promise.set_value(outcome);
+    std::lock_guard l(mutex_);
+    crate->busy = false;
+  });
+  return crate->running;
+}
+
+FixOutcome Healer::run_fix(const FixRequest& request, std::int64_t fix_id,
+                           sdk::CancellationToken cancel) {
+  FixOutcome out;
+  out.fix_id = fix_id;
+  out.crate = request.crate;
+  CrateState* crate;
+  {
+    std::lock_guard lock(mutex_);
+    crate = &crate_state(request.crate);
+  }
+  CrateLock lock(crate->paths.state_dir / "fix.lock", *services_.clock, cancel);
+  if (!lock.held()) {
+    out.error = lock.error();
+    return out;
+  }
+  auto report = diagnose(request.crate);
+  if (!report.diagnosis && !request.clean) {
+    out.success = true;
+    out.message = "healthy: nothing to fix";
+    return out;
+  }
+  sdk::Diagnosis current;
+  if (report.diagnosis) {
+    current = *report.diagnosis;
+    out.issue_type = current.issue_type;
+  } else {
+    current.issue_type = "clean_build";
+    current.summary = "clean build requested";
+  }
+  std::vector<std::string> chain;
+  if (request.clean) {
+    chain = {"clean_build"};
+  } else if (auto it = manifest_.issue_strategies.find(current.issue_type);
+             it != manifest_.issue_strategies.end()) {
+    chain = it->second;
+  }
+  if (!request.clean && (!current.can_auto_fix || chain.empty())) {
+    out.error = "not auto-fixable: " + current.summary;
+    out.remaining = current;
+    return out;
+  }
+  const std::string issue = current.issue_type;
+  for (const auto& strategy : chain) {
+    if (cancel.cancelled()) {
+      out.error = "cancelled";
+      break;
+    }
+    FixAttempt attempt = run_strategy(*crate, strategy, current, request, fix_id, cancel);
+    out.strategy_used = strategy;
+    set_progress(fix_id, [](FixProgress& p) { p.state = "verifying"; });
+    auto after = diagnose(request.crate);
+    const bool strategy_ok = attempt.success;
+    attempt.success = strategy_ok && !after.diagnosis;
+    attempt.details.set("strategy_succeeded", strategy_ok);
+    if (after.diagnosis) {
+      attempt.details.set("remaining_issue", after.diagnosis->issue_type);
+      attempt.details.set("remaining_summary", after.diagnosis->summary);
+      if (strategy_ok && attempt.error.empty())
+        attempt.error = "still not healthy: " + after.diagnosis->summary;
+    }
+    attempt.id = history_.record(attempt);
+    out.attempts.push_back(attempt);
+    if (!after.diagnosis) {
+      out.success = true;
+      out.error.reset();
+      out.message = strategy + " fixed " + issue;
+      break;
+    }
+    out.error = attempt.error;
+    out.remaining = after.diagnosis;
+    current = *after.diagnosis;
+  }
+  std::lock_guard l(mutex_);
+  if (out.success) retry_.record_success(issue, services_.clock->now());
+  else retry_.record_failure(issue, services_.clock->now());
+  return out;
+}
+
+FixAttempt Healer::run_strategy(CrateState& crate, const std::string& strategy,
+                                const sdk::Diagnosis& diagnosis, const FixRequest& request,
+                                std::int64_t fix_id, const sdk::CancellationToken& cancel) {
+  FixAttempt a;
+  a.fix_id = fix_id;
+  a.crate = crate.paths.name;
+  a.issue_type = diagnosis.issue_type;
+  a.strategy = strategy;
+  a.trigger = request.trigger;
+  a.started_at = services_.clock->wall_now();
+  const auto start = services_.clock->now();
+  set_progress(fix_id, [&](FixProgress& p) {
+    p.state = "running";
+    p.strategy = strategy;
+  });
+  auto it = plugins_.strategies.find(strategy);
+  if (it == plugins_.strategies.end() || !it->second.object) {
+    a.error = "strategy '" + strategy + "' is not loaded" +
+              (it == plugins_.strategies.end() ? std::string() : ": " + it->second.load_error);
+    return a;
+  }
+  PluginContext context(services_, crate.paths, settings_, it->second.config, strategy, cancel,
+                        [this, fix_id](std::string_view line) {
+                          set_progress(fix_id, [&](FixProgress& p) {
+                            p.last_lines.emplace_back(line);
+                            while (p.last_lines.size() > kProgressLines) p.last_lines.pop_front();
+                          });
+                        });
+  try {
+    sdk::FixResult r = it->second.object->apply(context, diagnosis);
+    a.success = r.success;
+    a.error = r.error;
+    a.message = r.message;
+    a.details = r.details;
+    a.log_tail = r.log_tail;
+  } catch (const std::exception& e) {
+    a.error = "strategy '" + strategy + "' threw: " + e.what();
+  } catch (...) {
+    a.error = "strategy '" + strategy + "' threw an unknown exception";
+  }
+  if (!a.details.is_map()) a.details = sdk::Value::map();
+  a.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      services_.clock->now() - start).count();
+  return a;
+}
+
+void Healer::set_progress(std::int64_t fix_id, const std::function<void(FixProgress&)>& update) {
+  std::lock_guard lock(mutex_);
+  if (auto it = progress_.find(fix_id); it != progress_.end()) update(it->second);
+}
+
+std::optional<FixProgress> Healer::progress(std::int64_t fix_id) {
+  std::lock_guard lock(mutex_);
+  auto it = progress_.find(fix_id);
+  if (it == progress_.end()) return std::nullopt;
+  return it->second;
+}
+
+void Healer::check_once() {
+  for (const auto& crate : manifest_.crates) {
+    {
+      std::lock_guard lock(mutex_);
+      if (crate_state(crate.name).busy) continue;
+    }
+    auto report = diagnose(crate.name);
+    const auto now = services_.clock->now();
+    bool attempt = false;
+    {
+      std::lock_guard lock(mutex_);
+      if (!report.diagnosis) retry_.record_healthy(now);
+      else attempt = report.diagnosis->can_auto_fix &&
+                     retry_.may_attempt(report.diagnosis->issue_type, now);
+    }
+    if (attempt) {
+      FixRequest request;
+      request.crate = crate.name;
+      request.trigger = "auto";
+      start_fix(request).wait();
+    }
+  }
+}
+
+void Healer::start() {
+  std::lock_guard lock(mutex_);
+  if (running_) return;
+  running_ = true;
+  loop_thread_ = std::thread([this] { loop(); });
+}
+
+void Healer::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!running_) return;
+    running_ = false;
+  }
+  wake_.notify_all();
+  cancel_running();
+  if (loop_thread_.joinable()) loop_thread_.join();
+}
+
+void Healer::request_check() {
+  {
+    std::lock_guard lock(mutex_);
+    check_requested_ = true;
+  }
+  wake_.notify_all();
+}
+
+void Healer::loop() {
+  for (;;) {
+    check_once();
+    std::unique_lock lock(mutex_);
+    // The earliest of the check interval and the next retry the policy allows.
+    auto deadline = services_.clock->now() + settings_.check_interval;
+    for (const auto& [name, crate] : crates_) {
+      (void)crate;
+      for (const auto& [issue, count] : retry_.retry_counts()) {
+        (void)count;
+        auto at = retry_.next_attempt_at(issue);
+        if (at > services_.clock->now() && at < deadline) deadline = at;
+      }
+    }
+    wake_.wait_until(lock, deadline, [&] { return !running_ || check_requested_; });
+    check_requested_ = false;
+    if (!running_) return;
+  }
+}
+
+void Healer::cancel_running() {
+  std::lock_guard lock(mutex_);
+  for (auto& [name, crate] : crates_)
+    if (crate->busy) crate->cancel.cancel();
+}
+
+void Healer::on_fix(FixListener listener) {
+  std::lock_guard lock(mutex_);
+  listeners_.push_back(std::move(listener));
+}
+
+HealerStatus Healer::status(std::size_t recent) {
+  HealerStatus s;
+  auto totals = history_.totals();
+  s.total_fix_attempts = totals.attempts;
+  s.success_rate = totals.attempts ? static_cast<double>(totals.successes) / totals.attempts : 0.0;
+  s.last_successful_build = totals.last_success;
+  s.recent_fixes = history_.recent(static_cast<std::int64_t>(recent));
+  std::lock_guard lock(mutex_);
+  s.running = running_;
+  s.retry_counts = retry_.retry_counts();
+  for (auto it = progress_.rbegin(); it != progress_.rend(); ++it) {
+    if (it->second.state != "succeeded" && it->second.state != "failed") {
+      s.current = it->second;
+      break;
+    }
+  }
+  return s;
+}
+
+}  // namespace selfheal

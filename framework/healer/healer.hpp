@@ -1,0 +1,85 @@
+// The self-healer: diagnose -> map the issue to a strategy chain (the manifest's `issues:`) ->
+// run the chain -> verify with a fresh diagnosis -> record every attempt. One fix at a time per
+// crate: in-process, later callers join the running fix; across processes, a flock.
+// MT safe: every public method may be called from any thread.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "healer/fix_types.hpp"
+#include "healer/history_store.hpp"
+#include "healer/plugin_set.hpp"
+#include "healer/retry_policy.hpp"
+#include "host/host_services.hpp"
+#include "manifest/manifest.hpp"
+
+namespace selfheal {
+
+class Healer {
+ public:
+  using FixListener = std::function<void(const FixOutcome&)>;
+
+  // `services` and `history` must outlive the Healer.
+  Healer(const Manifest& manifest, PluginSet plugins, const HostServices& services,
+         HistoryStore& history);
+  ~Healer();  // cancels a running fix and waits for it
+  Healer(const Healer&) = delete;
+  Healer& operator=(const Healer&) = delete;
+
+  // Runs every diagnoser of the crate in manifest order; the first issue wins.
+  DiagnosisReport diagnose(const std::string& crate = {});
+
+  // Starts a fix, or joins the one running for that crate.
+  std::shared_future<FixOutcome> start_fix(FixRequest request);
+  FixOutcome fix(FixRequest request) { return start_fix(std::move(request)).get(); }
+
+  // One automatic round: diagnose every crate; fix what the retry policy allows. Blocks for the
+  // fixes it starts.
+  void check_once();
+  // Runs check_once every check_interval, and at once after request_check(), until stop().
+  void start();
+  void stop();
+  void request_check();
+
+  void cancel_running();
+  HealerStatus status(std::size_t recent = 10);
+  std::optional<FixProgress> progress(std::int64_t fix_id);
+  void on_fix(FixListener listener);  // called after every fix, on the fixing thread
+  const Manifest& manifest() const { return manifest_; }
+
+ private:
+  struct CrateState;
+  CrateState& crate_state(const std::string& name);
+  FixOutcome run_fix(const FixRequest& request, std::int64_t fix_id, sdk::CancellationToken cancel);
+  FixAttempt run_strategy(CrateState& crate, const std::string& strategy,
+                          const sdk::Diagnosis& diagnosis, const FixRequest& request,
+                          std::int64_t fix_id, const sdk::CancellationToken& cancel);
+  void set_progress(std::int64_t fix_id, const std::function<void(FixProgress&)>& update);
+  void loop();
+
+  Manifest manifest_;
+  PluginSet plugins_;
+  const HostServices& services_;
+  HistoryStore& history_;
+  sdk::Settings settings_;
+
+  std::mutex mutex_;  // guards everything below
+  std::map<std::string, std::unique_ptr<CrateState>> crates_;
+  RetryPolicy retry_;
+  std::map<std::int64_t, FixProgress> progress_;  // recent fixes, bounded
+  std::int64_t next_fix_id_ = 0;
+  std::vector<FixListener> listeners_;
+  bool running_ = false;
+  bool check_requested_ = false;
+  std::condition_variable wake_;
+  std::thread loop_thread_;
+};
+
+}  // namespace selfheal

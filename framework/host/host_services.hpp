@@ -1,0 +1,31 @@
+// What the host lends every plugin call: the shared services behind sdk::Context. Owned by the
+// Host; outlives every PluginContext made from it.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/log.hpp"
+#include "host/toolchain_search_path.hpp"
+#include "selfheal/sdk/clock.hpp"
+#include "selfheal/sdk/context.hpp"
+#include "selfheal/sdk/process.hpp"
+
+namespace selfheal {
+
+struct HostServices {
+  std::shared_ptr<LogSink> log_sink;
+  sdk::ProcessRunner* runner = nullptr;
+  const sdk::Clock* clock = nullptr;
+  ToolchainSearchPath* toolchain = nullptr;
+  std::function<sdk::ProbeResult(const std::filesystem::path&)> probe_library;
+  // The store's record of the crate's accepted artifact (the components issue fills it in).
+  std::function<std::optional<sdk::ArtifactRecord>(const std::string& crate)> last_artifact;
+  std::function<std::uint64_t()> trim_memory;
+};
+
+}  // namespace selfheal

@@ -1,0 +1,25 @@
+// Where cargo and rustc are looked up: the manifest's toolchain_path, then ~/.cargo/bin, then the
+// host's PATH. install_rust adds folders at the front at run time. MT safe.
+#pragma once
+
+#include <filesystem>
+#include <mutex>
+#include <vector>
+
+namespace selfheal {
+
+class ToolchainSearchPath {
+ public:
+  // `configured` first, then ~/.cargo/bin (from $HOME), then $PATH, without duplicates.
+  static ToolchainSearchPath from_environment(const std::vector<std::filesystem::path>& configured);
+  explicit ToolchainSearchPath(std::vector<std::filesystem::path> dirs = {});
+
+  std::vector<std::filesystem::path> dirs() const;
+  void add_front(const std::filesystem::path& dir);  // moves it to the front if present
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::filesystem::path> dirs_;
+};
+
+}  // namespace selfheal

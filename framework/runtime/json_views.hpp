@@ -1,0 +1,30 @@
+// The JSON shapes of the original's API (and our additions), shared by the CLI's --json output
+// and the HTTP endpoint so both always agree.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "healer/fix_types.hpp"
+#include "loader/plugin_loader.hpp"
+
+namespace selfheal {
+
+std::string iso_time(std::chrono::system_clock::time_point t);  // "2025-09-15T12:30:00Z"
+
+// {issue_type, details, recommended_fix, can_auto_fix} (+ summary, crate, diagnoser)
+boost::json::object diagnosis_json(const DiagnosisReport& report);
+// {success, issue_type, strategy_used, error} (+ fix_id, crate, message, attempts)
+boost::json::object fix_json(const FixOutcome& outcome);
+// {success, message} (+ fix_id, error, attempts)
+boost::json::object clean_build_json(const FixOutcome& outcome);
+// {running, total_fix_attempts, success_rate, last_successful_build, retry_counts, recent_fixes}
+boost::json::object status_json(const HealerStatus& status);
+boost::json::object attempt_json(const FixAttempt& attempt);
+boost::json::object progress_json(const FixProgress& progress,
+                                  std::chrono::steady_clock::time_point now);
+boost::json::object plugin_json(const PluginRecord& record);
+
+}  // namespace selfheal
