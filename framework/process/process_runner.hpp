@@ -1,0 +1,28 @@
+// The host's sdk::ProcessRunner for POSIX: spawns with Boost.Process v2, waits with Asio.
+// MT safe: run() may be called from several threads at once; every call has its own
+// io_context and blocks until the child and its process group are gone.
+#pragma once
+
+#include <memory>
+
+#include "core/log.hpp"
+#include "selfheal/sdk/process.hpp"
+
+namespace selfheal {
+
+class PosixProcessRunner final : public sdk::ProcessRunner {
+ public:
+  // `log` (optional) receives one debug line per start and per end of a child.
+  explicit PosixProcessRunner(std::shared_ptr<LogSink> log = nullptr);
+
+  // sdk::ProcessRunner. Never throws: failures come back as started=false and an error.
+  sdk::ProcessResult run(const sdk::ProcessSpec& spec) override;
+
+ private:
+  sdk::ProcessResult run_or_throw(const sdk::ProcessSpec& spec);
+  void log(std::string_view message) const;
+
+  std::shared_ptr<LogSink> log_;
+};
+
+}  // namespace selfheal

@@ -1,0 +1,139 @@
+#include "process/spawn.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/process/v2/default_launcher.hpp>
+#include <boost/process/v2/process.hpp>
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+namespace selfheal::process {
+namespace {
+
+namespace bp = boost::process::v2;
+
+bp::error_code last_error() { return {errno, bp::system_category()}; }
+
+// A Boost.Process v2 initializer. on_exec_setup runs in the child between fork and exec, so it
+// calls only async-signal-safe functions and leaves errno set on failure (the launcher reports
+// errno to the parent).
+struct ChildSetup {
+  int out_fd;
+  int err_fd;
+  const char* working_directory;  // nullptr: keep the host's
+
+  template <typename Launcher>
+  bp::error_code on_exec_setup(Launcher&, const bp::filesystem::path&, const char* const*) const {
+    // Own group first, so that kill(-pid) reaches everything the child starts.
+    if (::setpgid(0, 0) != 0) return last_error();
+    // The host may block or ignore signals; a build tool must start with the defaults.
+    sigset_t none;
+    ::sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    ::sigaction(SIGPIPE, &dfl, nullptr);
+
+    const int null_fd = ::open("/dev/null", O_RDONLY);  // stdin: immediate EOF
+    if (null_fd < 0 || ::dup2(null_fd, STDIN_FILENO) < 0) return last_error();
+    if (::dup2(out_fd, STDOUT_FILENO) < 0 || ::dup2(err_fd, STDERR_FILENO) < 0) {
+      return last_error();
+    }
+    // The launcher closes every other descriptor (null_fd, the pipes' originals) after this.
+    if (working_directory != nullptr && ::chdir(working_directory) != 0) return last_error();
+    return {};
+  }
+
+  // Runs in the child after a failed setup or exec (errno already sent to the parent): _exit,
+  // not the launcher's exit(), so the host's atexit handlers and stdio buffers do not run twice.
+  template <typename... Args>
+  void on_exec_error(Args&&...) const {
+    ::_exit(127);
+  }
+};
+
+// A pipe whose ends are close-on-exec and above stderr, so that the dup2 calls above cannot
+// clobber one end with another even when the host runs with fds 0-2 closed.
+bool make_pipe(UniqueFd& read_end, UniqueFd& write_end, std::string& error) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    error = std::string("pipe: ") + std::strerror(errno);
+    return false;
+  }
+  UniqueFd ends[2] = {UniqueFd(fds[0]), UniqueFd(fds[1])};
+  for (auto& end : ends) {
+    if (end.get() > STDERR_FILENO) continue;
+    const int moved = ::fcntl(end.get(), F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+    if (moved < 0) {
+      error = std::string("pipe: ") + std::strerror(errno);
+      return false;
+    }
+    end.reset(moved);
+  }
+  read_end = std::move(ends[0]);
+  write_end = std::move(ends[1]);
+  return true;
+}
+
+void kill_and_reap(pid_t pid) {
+  ::kill(-pid, SIGKILL);
+  ::kill(pid, SIGKILL);  // in case setpgid did not happen yet
+  while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
+}
+
+std::vector<const char*> null_terminated(const std::vector<std::string>& strings) {
+  std::vector<const char*> pointers;
+  pointers.reserve(strings.size() + 1);
+  for (const auto& s : strings) pointers.push_back(s.c_str());
+  pointers.push_back(nullptr);
+  return pointers;
+}
+
+}  // namespace
+
+SpawnedChild spawn_child(const SpawnRequest& request) {
+  SpawnedChild child;
+  UniqueFd out_write;
+  UniqueFd err_write;
+  if (!make_pipe(child.out, out_write, child.error) ||
+      !make_pipe(child.err, err_write, child.error)) {
+    return child;
+  }
+  auto argv = null_terminated(request.argv);
+  auto env = null_terminated(request.environment);
+  const ChildSetup setup{
+      out_write.get(), err_write.get(),
+      request.working_directory.empty() ? nullptr : request.working_directory.c_str()};
+
+  // The launcher tells this context about the fork; it never runs.
+  boost::asio::io_context io;
+  bp::posix::default_launcher launcher;
+  launcher.env = env.data();
+  bp::error_code ec;
+  const char** args = argv.data();  // passed as is: argv[0] stays what the caller wrote
+  try {
+    auto proc = launcher(io.get_executor(), ec, bp::filesystem::path(request.executable.native()),
+                         args, setup);
+    proc.detach();  // we wait ourselves, without reaping early (see ChildSession)
+  } catch (...) {
+    if (launcher.pid > 0) kill_and_reap(launcher.pid);
+    throw;
+  }
+  if (ec) {
+    if (launcher.pid > 0) kill_and_reap(launcher.pid);  // the child that failed to exec
+    child.error = "cannot start " + request.executable.string() + ": " + ec.message();
+    child.out.reset();
+    child.err.reset();
+    return child;
+  }
+  child.pid = launcher.pid;
+  return child;  // the write ends close here: only the child holds them now
+}
+
+}  // namespace selfheal::process

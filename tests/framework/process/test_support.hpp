@@ -1,0 +1,72 @@
+// Helpers for the process tests: temporary directories, deadline polls, process liveness.
+#pragma once
+
+#include <signal.h>
+#include <stdlib.h>
+
+#include <cerrno>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "selfheal/sdk/process.hpp"
+
+namespace selfheal::testing {
+
+// A fresh directory, removed with its content on destruction.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "selfheal-proc-XXXXXX");
+    if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Polls `condition` until it holds or `limit` passes; returns its last value.
+template <typename Condition>
+bool eventually(Condition condition, std::chrono::milliseconds limit = std::chrono::seconds(5)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= deadline) return condition();
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+inline std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+// True when `pid` no longer runs: gone, or a zombie waiting for its reaper.
+inline bool process_dead(pid_t pid) {
+  if (::kill(pid, 0) != 0 && errno == ESRCH) return true;
+  const std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+  const auto paren = stat.rfind(')');
+  return paren == std::string::npos || (paren + 2 < stat.size() && stat[paren + 2] == 'Z');
+}
+
+// A spec running `script` with /bin/sh and a minimal environment.
+inline sdk::ProcessSpec shell(std::string script) {
+  sdk::ProcessSpec spec;
+  spec.argv = {"/bin/sh", "-c", std::move(script)};
+  spec.environment = {{"PATH", "/usr/bin:/bin"}};
+  return spec;
+}
+
+}  // namespace selfheal::testing
