@@ -1,0 +1,71 @@
+// The small public functions of manifest.hpp, and reading the manifest file.
+#include "manifest/manifest.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+#include "manifest/paths.hpp"
+
+namespace selfheal {
+
+std::vector<const PluginSpec*> Manifest::all_plugins() const {
+  std::vector<const PluginSpec*> out;
+  out.reserve(diagnosers.size() + strategies.size() + component_plugins.size());
+  for (const auto* list : {&diagnosers, &strategies, &component_plugins})
+    for (const auto& p : *list) out.push_back(&p);
+  return out;
+}
+
+std::string ManifestError::to_string() const {
+  std::string s = where.file.string();
+  if (where.line > 0) s += ":" + std::to_string(where.line) + ":" + std::to_string(where.column);
+  s += ": ";
+  if (!key.empty()) s += key + ": ";
+  s += message;
+  return s;
+}
+
+std::optional<std::string> process_environment(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+const char* to_string(sdk::PluginKind kind) {
+  switch (kind) {
+    case sdk::PluginKind::diagnoser:
+      return "diagnoser";
+    case sdk::PluginKind::strategy:
+      return "strategy";
+    case sdk::PluginKind::component:
+      return "component";
+  }
+  return "unknown";
+}
+
+ManifestLoad load_manifest(const std::filesystem::path& file, EnvironmentLookup env) {
+  const std::filesystem::path path = manifest_detail::absolute_file(file);
+  auto fail = [&](const std::string& why) {
+    ManifestLoad load;
+    load.errors.push_back(
+        ManifestError{SourceLocation{path, 0, 0}, "", "cannot read the manifest: " + why});
+    return load;
+  };
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return fail("it is a folder, not a file");
+  errno = 0;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int err = errno;
+    return fail(err != 0 ? std::generic_category().message(err) : "cannot open it");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return fail("read error");
+  return parse_manifest(text.str(), path, env);
+}
+
+}  // namespace selfheal
