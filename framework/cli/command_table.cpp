@@ -47,6 +47,17 @@ const std::vector<Command>& commands() {
        "usage: selfheal history [--config F] [--limit N] [--json]\n"
        "exit: 0, 2 bad --limit, 3 invalid manifest\n",
        {"config", "limit"}, {"help", "json"}, &run_history},
+      {"components", "the components and their implementations",
+       "usage: selfheal components [--config F] [--json]\n"
+       "  Loads the component plugins, checks the crate's artifact once and prints each\n"
+       "  component's active implementation and the available ones (score, errors, breaker).\n"
+       "exit: 0, 3 invalid manifest\n",
+       {"config"}, {"help", "json"}, &run_components},
+      {"force-check", "check every component now and switch where needed",
+       "usage: selfheal force-check [--config F] [--json]\n"
+       "  --json prints {success, changes, message}.\n"
+       "exit: 0, 3 invalid manifest\n",
+       {"config"}, {"help", "json"}, &run_force_check},
   };
   return table;
 }

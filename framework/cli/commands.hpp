@@ -31,5 +31,7 @@ int run_fix(const Args& args);
 int run_clean_build(const Args& args);
 int run_status(const Args& args);
 int run_history(const Args& args);
+int run_components(const Args& args);
+int run_force_check(const Args& args);
 
 }  // namespace selfheal::cli

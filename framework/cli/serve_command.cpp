@@ -24,15 +24,18 @@ int run_serve(const Args& args) {
   host.log().info("serving " + host.manifest().file.string() + " (pid " +
                   std::to_string(::getpid()) + ")");
   host.healer().start();
+  host.components().start();
   for (;;) {
     int sig = 0;
     if (sigwait(&signals, &sig) != 0) continue;
     if (sig == SIGHUP) {
       host.log().info("SIGHUP: checking now (manifest reload comes with the HTTP issue)");
       host.healer().request_check();
+      host.components().request_check();
       continue;
     }
     host.log().info(std::string("stopping on ") + (sig == SIGINT ? "SIGINT" : "SIGTERM"));
+    host.components().stop();
     host.healer().stop();
     return kOk;
   }

@@ -16,7 +16,11 @@ ToolchainSearchPath ToolchainSearchPath::from_environment(
     if (!d.empty() && std::find(dirs.begin(), dirs.end(), d) == dirs.end()) dirs.push_back(d);
   };
   for (const auto& d : configured) add(d);
-  if (const char* home = std::getenv("HOME")) add(std::filesystem::path(home) / ".cargo" / "bin");
+  // Where rustup installs cargo: $CARGO_HOME/bin, by default ~/.cargo/bin.
+  if (const char* cargo_home = std::getenv("CARGO_HOME"); cargo_home && *cargo_home)
+    add(std::filesystem::path(cargo_home) / "bin");
+  else if (const char* home = std::getenv("HOME"))
+    add(std::filesystem::path(home) / ".cargo" / "bin");
   if (const char* path = std::getenv("PATH")) {
     std::stringstream in(path);
     std::string entry;

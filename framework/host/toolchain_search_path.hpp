@@ -1,5 +1,5 @@
-// Where cargo and rustc are looked up: the manifest's toolchain_path, then ~/.cargo/bin, then the
-// host's PATH. install_rust adds folders at the front at run time. MT safe.
+// Where cargo and rustc are looked up: the manifest's toolchain_path, then $CARGO_HOME/bin
+// (default ~/.cargo/bin), then the host's PATH. install_rust adds folders at the front at run time. MT safe.
 #pragma once
 
 #include <filesystem>
@@ -10,7 +10,7 @@ namespace selfheal {
 
 class ToolchainSearchPath {
  public:
-  // `configured` first, then ~/.cargo/bin (from $HOME), then $PATH, without duplicates.
+  // `configured` first, then $CARGO_HOME/bin or ~/.cargo/bin, then $PATH, without duplicates.
   static ToolchainSearchPath from_environment(const std::vector<std::filesystem::path>& configured);
   explicit ToolchainSearchPath(std::vector<std::filesystem::path> dirs = {});
 

@@ -1,5 +1,7 @@
 #include "runtime/host.hpp"
 
+#include "host/crate_settings.hpp"
+
 namespace selfheal {
 
 LogLevel parse_log_level(const std::string& name) {
@@ -34,13 +36,39 @@ Host::Host(Manifest manifest, Options options)
   services_.probe_library = [this](const std::filesystem::path& library) {
     return loader_->probe_library(library);
   };
+  std::map<std::string, ArtifactStore*> stores;
+  for (const auto& crate : manifest_.crates) {
+    auto store = std::make_unique<ArtifactStore>(
+        crate_paths(crate, manifest_.settings).state_dir,
+        [this](const std::filesystem::path& library) { return loader_->probe_library(library); });
+    stores[crate.name] = store.get();
+    stores_[crate.name] = std::move(store);
+  }
+  services_.last_artifact = [this](const std::string& crate) -> std::optional<sdk::ArtifactRecord> {
+    auto* s = store(crate);
+    return s ? s->current() : std::nullopt;
+  };
+  services_.trim_memory = [this]() -> std::uint64_t {
+    return components_ ? components_->trim_memory() : 0;
+  };
   history_ = std::make_unique<HistoryStore>(manifest_.settings.state_dir / "history.db");
   healer_ = std::make_unique<Healer>(manifest_, PluginSet::from_records(plugins_), services_,
                                      *history_);
+  components_ = std::make_unique<ComponentLoader>(manifest_, plugins_, *healer_, stores, log_sink_);
 }
 
 Host::~Host() {
-  healer_.reset();  // stops and joins its threads before the services go
+  // Stop the threads before the services they use go.
+  // Stop the threads before the services they use go; a fix still running calls the component
+  // loader when it ends, so the healer goes first.
+  if (components_) components_->stop();
+  healer_.reset();
+  components_.reset();
+}
+
+ArtifactStore* Host::store(const std::string& crate) {
+  auto it = stores_.find(crate.empty() && !stores_.empty() ? stores_.begin()->first : crate);
+  return it == stores_.end() ? nullptr : it->second.get();
 }
 
 }  // namespace selfheal

@@ -1,12 +1,15 @@
-// The assembled host: logging, process runner, plugin loader and loaded plugins, history and
-// healer for one manifest. The CLI and the HTTP server both work through a Host.
+// The assembled host: logging, process runner, plugin loader and loaded plugins, history,
+// healer, artifact stores and component loader for one manifest. The CLI and the HTTP server both work through a Host.
 // Not copyable; MT safe as far as its parts are (the healer and the history are).
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <vector>
 
+#include "components/artifact_store.hpp"
+#include "components/component_loader.hpp"
 #include "core/log.hpp"
 #include "core/system_clock.hpp"
 #include "healer/healer.hpp"
@@ -34,6 +37,8 @@ class Host {
   const Manifest& manifest() const { return manifest_; }
   const std::vector<PluginRecord>& plugins() const { return plugins_; }
   Healer& healer() { return *healer_; }
+  ComponentLoader& components() { return *components_; }
+  ArtifactStore* store(const std::string& crate);
   HistoryStore& history() { return *history_; }
   PluginLoader& loader() { return *loader_; }
   const std::shared_ptr<LogSink>& log_sink() const { return log_sink_; }
@@ -51,6 +56,8 @@ class Host {
   HostServices services_;
   std::unique_ptr<HistoryStore> history_;
   std::unique_ptr<Healer> healer_;
+  std::map<std::string, std::unique_ptr<ArtifactStore>> stores_;
+  std::unique_ptr<ComponentLoader> components_;
 };
 
 LogLevel parse_log_level(const std::string& name);

@@ -146,4 +146,42 @@ json::object plugin_json(const PluginRecord& r) {
   return o;
 }
 
+json::object component_status_json(const LoaderStatus& s) {
+  json::object o;
+  o["loader_running"] = s.running;
+  o["check_interval_seconds"] = s.check_interval.count();
+  json::object components;
+  for (const auto& c : s.components) {
+    json::object co;
+    co["active_implementation"] = c.active.empty() ? json::value(nullptr) : json::value(c.active);
+    json::object impls;
+    for (const auto& i : c.implementations) {
+      json::object io;
+      io["available"] = i.available;
+      io["performance_score"] = i.performance_score;
+      io["error_count"] = i.error_count;
+      io["breaker_state"] = i.breaker;
+      io["error"] = i.error.empty() ? json::value(nullptr) : json::value(i.error);
+      impls[i.name] = std::move(io);
+    }
+    co["available_implementations"] = std::move(impls);
+    co["last_switch"] = c.last_switch ? json::value(iso_time(*c.last_switch)) : json::value(nullptr);
+    co["switches"] = c.switches;
+    co["longest_pause_us"] = static_cast<double>(c.longest_pause.count()) / 1000.0;
+    components[c.name] = std::move(co);
+  }
+  o["components"] = std::move(components);
+  return o;
+}
+
+json::object force_check_json(const std::vector<ComponentChange>& changes) {
+  json::object o;
+  o["success"] = true;
+  json::object map;
+  for (const auto& c : changes) map[c.component] = c.change;
+  o["changes"] = std::move(map);
+  o["message"] = "Found " + std::to_string(changes.size()) + " component changes";
+  return o;
+}
+
 }  // namespace selfheal

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "components/component_loader.hpp"
 #include "healer/fix_types.hpp"
 #include "loader/plugin_loader.hpp"
 
@@ -26,5 +27,11 @@ boost::json::object attempt_json(const FixAttempt& attempt);
 boost::json::object progress_json(const FixProgress& progress,
                                   std::chrono::steady_clock::time_point now);
 boost::json::object plugin_json(const PluginRecord& record);
+// {loader_running, check_interval_seconds, components: {name: {active_implementation,
+//  available_implementations: {impl: {available, performance_score, error_count}}}}}
+// (+ breaker_state, error per implementation; last_switch, switches per component)
+boost::json::object component_status_json(const LoaderStatus& status);
+// {success, changes: {component: change}, message}
+boost::json::object force_check_json(const std::vector<ComponentChange>& changes);
 
 }  // namespace selfheal

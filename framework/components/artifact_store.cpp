@@ -1,0 +1,137 @@
+#include "components/artifact_store.hpp"
+
+#include <sys/stat.h>
+
+#include <dlfcn.h>
+
+#include <boost/dll/shared_library.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "core/sha256.hpp"
+
+namespace selfheal {
+namespace {
+
+class StoredLibrary final : public sdk::NativeLibrary {
+ public:
+  StoredLibrary(boost::dll::shared_library lib, std::filesystem::path path)
+      : lib_(std::move(lib)), path_(std::move(path)) {}
+  void* symbol(const char* name) const noexcept override {
+    try {
+      // get<char> yields a reference to the symbol itself; its address is the symbol's address.
+      return lib_.has(name) ? static_cast<void*>(&lib_.get<char>(name)) : nullptr;
+    } catch (...) {
+      return nullptr;
+    }
+  }
+  std::filesystem::path path() const override { return path_; }
+
+ private:
+  boost::dll::shared_library lib_;  // RTLD_NODELETE: stays mapped even when this handle closes
+  std::filesystem::path path_;
+};
+
+std::string info_field(const std::string& info, const std::string& key) {
+  std::istringstream in(info);
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(key + "=", 0) == 0) return line.substr(key.size() + 1);
+  return {};
+}
+
+}  // namespace
+
+ArtifactStore::ArtifactStore(std::filesystem::path crate_state_dir, Probe probe)
+    : root_(std::move(crate_state_dir) / "artifacts"), probe_(std::move(probe)) {}
+
+sdk::Result<sdk::ArtifactRecord> ArtifactStore::accept(const sdk::CratePaths& crate) {
+  auto probe = probe_(crate.artifact);
+  if (!probe.ok)
+    return sdk::Status::error(sdk::Errc::unavailable,
+                              "probe refused " + crate.artifact.string() + ": " + probe.error);
+  auto sha = sha256_file(crate.artifact);
+  if (!sha) return sdk::Status::error(sdk::Errc::unavailable, "cannot read " + crate.artifact.string());
+  std::lock_guard lock(mutex_);
+  const auto dir = root_ / *sha;
+  const auto file = dir / crate.artifact.filename();
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (sha256_file(file) != sha) {
+    const auto tmp = dir / (crate.artifact.filename().string() + ".tmp");
+    std::filesystem::remove(tmp, ec);
+    std::filesystem::copy_file(crate.artifact, tmp, ec);
+    if (ec) return sdk::Status::error(sdk::Errc::unavailable, "cannot copy into the store: " + ec.message());
+    // The copy must be what was probed: re-check before it gets its final name.
+    if (sha256_file(tmp) != sha)
+      return sdk::Status::error(sdk::Errc::unavailable, "the artifact changed while it was stored");
+    ::chmod(tmp.c_str(), 0444);
+    std::filesystem::rename(tmp, file, ec);
+    if (ec) return sdk::Status::error(sdk::Errc::unavailable, "cannot store: " + ec.message());
+  }
+  sdk::ArtifactRecord record;
+  record.sha256 = *sha;
+  record.path = file;
+  record.abi_version = probe.abi_version.value_or(0);
+  record.crate_version = info_field(probe.build_info, "crate_version");
+  record.rustc_version = info_field(probe.build_info, "rustc_version");
+  record.built_at = std::chrono::system_clock::now();
+  {
+    std::ofstream out(dir / "record", std::ios::trunc);
+    out << "sha256=" << record.sha256 << "\npath=" << record.path.string()
+        << "\nabi_version=" << record.abi_version << "\ncrate_version=" << record.crate_version
+        << "\nrustc_version=" << record.rustc_version << "\nbuilt_at="
+        << std::chrono::duration_cast<std::chrono::seconds>(record.built_at.time_since_epoch()).count()
+        << "\n";
+  }
+  {
+    std::ofstream current(root_ / "current.tmp", std::ios::trunc);
+    current << record.sha256 << "\n";
+  }
+  std::filesystem::rename(root_ / "current.tmp", root_ / "current", ec);
+  return record;
+}
+
+std::optional<sdk::ArtifactRecord> ArtifactStore::read_record(const std::string& sha) const {
+  std::ifstream in(root_ / sha / "record");
+  if (!in) return std::nullopt;
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  sdk::ArtifactRecord r;
+  r.sha256 = info_field(text, "sha256");
+  r.path = info_field(text, "path");
+  r.abi_version = static_cast<std::uint32_t>(std::strtoul(info_field(text, "abi_version").c_str(), nullptr, 10));
+  r.crate_version = info_field(text, "crate_version");
+  r.rustc_version = info_field(text, "rustc_version");
+  r.built_at = std::chrono::system_clock::time_point(
+      std::chrono::seconds(std::strtoll(info_field(text, "built_at").c_str(), nullptr, 10)));
+  if (r.sha256 != sha) return std::nullopt;
+  return r;
+}
+
+std::optional<sdk::ArtifactRecord> ArtifactStore::current() const {
+  std::ifstream in(root_ / "current");
+  std::string sha;
+  if (!(in >> sha)) return std::nullopt;
+  return read_record(sha);
+}
+
+sdk::Result<std::shared_ptr<sdk::NativeLibrary>> ArtifactStore::load(const sdk::ArtifactRecord& record) {
+  std::lock_guard lock(mutex_);
+  if (auto it = loaded_.find(record.sha256); it != loaded_.end()) return it->second;
+  if (sha256_file(record.path) != record.sha256)
+    return sdk::Status::error(sdk::Errc::unavailable,
+                              "stored artifact " + record.path.string() + " does not match its checksum");
+  // Loading runs the library's constructors in-process: probe the stored copy first.
+  auto probe = probe_(record.path);
+  if (!probe.ok) return sdk::Status::error(sdk::Errc::unavailable, "probe refused " + record.path.string() + ": " + probe.error);
+  boost::system::error_code ec;
+  boost::dll::shared_library lib(
+      boost::dll::fs::path(record.path.string()),
+      static_cast<boost::dll::load_mode::type>(RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE), ec);
+  if (ec) return sdk::Status::error(sdk::Errc::unavailable, "cannot load " + record.path.string() + ": " + ec.message());
+  auto library = std::make_shared<StoredLibrary>(std::move(lib), record.path);
+  loaded_[record.sha256] = library;
+  return std::shared_ptr<sdk::NativeLibrary>(library);
+}
+
+}  // namespace selfheal

@@ -1,0 +1,114 @@
+// A stable handle on one component whose implementation can be switched at run time.
+//
+// Hot path: handle.call([&](sdk::BloomFilter& f) { return f.contains(key); }) is a read section
+// (two plain stores), one atomic load of the active implementation, and one indirect call.
+// switch_to() publishes a gate (callers arriving during the switch wait in it), waits for callers
+// of the old implementation to leave, migrates the state, publishes the new implementation and
+// wakes the waiters: callers pause for the migration only, and no call is lost or fails.
+// MT safe. switch_to() calls are serialised.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+
+#include "components/read_section.hpp"
+#include "selfheal/sdk/component.hpp"
+
+namespace selfheal {
+
+template <class Interface>
+class ComponentHandle;
+
+// What the gate of a handle does: wait for the switch to end, then return the new implementation.
+template <class Interface>
+class GateBase {
+ public:
+  explicit GateBase(ComponentHandle<Interface>& handle) : handle_(handle) {}
+
+ protected:
+  Interface& after_switch() const { return handle_.wait_for_switch(); }
+  ComponentHandle<Interface>& handle_;
+};
+
+template <class Interface>
+class ComponentHandle {
+ public:
+  using GateFactory = std::function<std::unique_ptr<Interface>(ComponentHandle&)>;
+
+  ComponentHandle(std::unique_ptr<Interface> initial, GateFactory make_gate)
+      : owner_(std::move(initial)), gate_(make_gate(*this)) {
+    active_.store(owner_.get(), std::memory_order_release);
+  }
+  ComponentHandle(const ComponentHandle&) = delete;
+  ComponentHandle& operator=(const ComponentHandle&) = delete;
+
+  template <class F>
+  decltype(auto) call(F&& f) const {
+    ReadSection section;
+    return f(*active_.load(std::memory_order_acquire));
+  }
+
+  struct SwitchResult {
+    bool switched = false;
+    sdk::Status status;               // why not, when not switched
+    std::chrono::nanoseconds pause{0};  // how long callers were held at the gate
+    std::unique_ptr<Interface> old;   // the retired implementation (no caller uses it any more)
+  };
+
+  // Migrates the state of the active implementation into `next` and makes it active. On a
+  // failed export or import the old implementation stays active and `next` is returned in `old`.
+  SwitchResult switch_to(std::unique_ptr<Interface> next) {
+    std::lock_guard serial(switch_mutex_);
+    SwitchResult result;
+    const auto start = std::chrono::steady_clock::now();
+    switching_.store(1, std::memory_order_seq_cst);
+    active_.store(gate_.get(), std::memory_order_seq_cst);
+    ReadSections::instance().synchronize();  // every caller of the old implementation has left
+    auto state = owner_->export_state();
+    sdk::Status status = state.ok() ? next->import_state(state.value()) : state.status();
+    if (status.ok()) {
+      result.old = std::move(owner_);
+      owner_ = std::move(next);
+      result.switched = true;
+    } else {
+      result.old = std::move(next);
+      result.status = status;
+    }
+    active_.store(owner_.get(), std::memory_order_seq_cst);
+    switching_.store(0, std::memory_order_seq_cst);
+    switching_.notify_all();
+    result.pause = std::chrono::steady_clock::now() - start;
+    return result;
+  }
+
+  // For status and tests: the implementation callers reach now (not the gate). Only stable while
+  // no switch runs.
+  Interface& current() const { return *owner_; }
+
+ private:
+  friend class GateBase<Interface>;
+
+  // Called by the gate inside the caller's read section: steps out of it while waiting, so the
+  // switcher's grace period never waits for a caller that waits for the switcher.
+  Interface& wait_for_switch() const {
+    auto& slot = ReadSections::instance().this_thread_slot();
+    for (;;) {
+      const auto depth = slot.nesting.load(std::memory_order_relaxed);
+      for (std::uint32_t i = 0; i < depth; ++i) ReadSections::leave(slot);
+      switching_.wait(1, std::memory_order_acquire);
+      for (std::uint32_t i = 0; i < depth; ++i) ReadSections::enter(slot);
+      Interface* p = active_.load(std::memory_order_acquire);
+      if (p != gate_.get()) return *p;
+    }
+  }
+
+  std::atomic<Interface*> active_{nullptr};
+  mutable std::atomic<int> switching_{0};
+  std::unique_ptr<Interface> owner_;
+  std::unique_ptr<Interface> gate_;
+  std::mutex switch_mutex_;
+};
+
+}  // namespace selfheal

@@ -1,0 +1,406 @@
+#include "components/component_loader.hpp"
+
+#include <algorithm>
+
+#include "host/crate_settings.hpp"
+
+namespace selfheal {
+namespace {
+
+constexpr std::uint32_t kBreakerThreshold = 5;
+constexpr auto kBreakerCooldown = std::chrono::seconds(30);
+// Implementations within this fraction of the best score count as a tie; ties go to the
+// artifact-backed (Rust) implementation.
+constexpr double kTieTolerance = 0.10;
+
+bool needs_artifact(const Implementation& impl) { return impl.factory && impl.factory->needs_artifact(); }
+
+}  // namespace
+
+ComponentLoader::ComponentLoader(const Manifest& manifest, const std::vector<PluginRecord>& records,
+                                 Healer& healer, std::map<std::string, ArtifactStore*> stores,
+                                 std::shared_ptr<LogSink> log)
+    : manifest_(manifest), healer_(healer), stores_(std::move(stores)), log_(std::move(log), "components") {
+  std::map<std::string, const PluginRecord*> plugins;
+  for (const auto& r : records)
+    if (r.spec.kind == sdk::PluginKind::component) plugins[r.spec.name] = &r;
+
+  for (const auto& spec : manifest_.components) {
+    ManagedComponent c;
+    c.spec = spec;
+    if (spec.name == sdk::component::memory_pool) c.pool_generations = std::make_shared<PoolGenerations>();
+    for (const auto& [impl_name, plugin_name] : spec.implementations) {
+      Implementation impl;
+      impl.name = impl_name;
+      impl.plugin = plugin_name;
+      auto it = plugins.find(plugin_name);
+      if (it != plugins.end() && it->second->status == LoadStatus::loaded && it->second->object) {
+        impl.factory = std::shared_ptr<sdk::ComponentImplementation>(
+            it->second->object, static_cast<sdk::ComponentImplementation*>(it->second->object.get()));
+        impl.available = !impl.factory->needs_artifact();
+        if (!impl.available) impl.error = "no artifact loaded yet";
+      } else {
+        impl.error = "plugin " + plugin_name + " is not loaded" +
+                     (it != plugins.end() ? ": " + it->second->error : std::string());
+      }
+      c.implementations[impl_name] = std::move(impl);
+    }
+    // The implementations that need no artifact serve from the first moment.
+    for (auto& [name, impl] : c.implementations) {
+      if (!impl.factory || needs_artifact(impl)) continue;
+      std::string error;
+      auto instance = create(c, impl, nullptr, error);
+      if (!instance || !instance->self_test().ok()) {
+        impl.available = false;
+        impl.error = instance ? "self-test failed" : error;
+        continue;
+      }
+      impl.performance_score = calibrate(c, impl, nullptr);
+      if (!c.handle) {
+        c.handle = make_handle(c, std::move(instance));
+        c.active = name;
+        log_.info(spec.name + ": serving with " + name);
+      }
+    }
+    if (!c.handle) log_.error(spec.name + ": no implementation works");
+    components_.emplace(spec.name, std::move(c));
+  }
+  healer_.on_fix([this](const FixOutcome& outcome) {
+    if (outcome.success) check();
+  });
+}
+
+ComponentLoader::~ComponentLoader() { stop(); }
+
+std::unique_ptr<sdk::Component> ComponentLoader::create(ManagedComponent& c, Implementation& impl,
+                                                        const sdk::NativeLibrary* artifact,
+                                                        std::string& error) {
+  if (!impl.factory) {
+    error = impl.error;
+    return nullptr;
+  }
+  sdk::ComponentArgs args;
+  args.config = c.spec.config;
+  args.artifact = artifact;
+  try {
+    auto made = impl.factory->create(args);
+    if (!made.ok()) {
+      error = made.status().message;
+      return nullptr;
+    }
+    return wrap_pool(c, std::move(made).value());
+  } catch (const std::exception& e) {
+    error = std::string("create threw: ") + e.what();
+    return nullptr;
+  }
+}
+
+std::unique_ptr<sdk::Component> ComponentLoader::wrap_pool(ManagedComponent& c,
+                                                           std::unique_ptr<sdk::Component> pool) {
+  if (!c.pool_generations || !pool) return pool;
+  std::shared_ptr<sdk::MemoryPool> shared(static_cast<sdk::MemoryPool*>(pool.release()));
+  return std::make_unique<TaggedPool>(std::move(shared), c.next_pool_generation++, c.pool_generations);
+}
+
+std::unique_ptr<AnyHandle> ComponentLoader::make_handle(ManagedComponent& c,
+                                                        std::unique_ptr<sdk::Component> initial) {
+  if (c.spec.name == sdk::component::bloom_filter)
+    return std::make_unique<TypedHandle<sdk::BloomFilter, BloomFilterGate>>(std::move(initial));
+  if (c.spec.name == sdk::component::sliding_window)
+    return std::make_unique<TypedHandle<sdk::SlidingWindow, SlidingWindowGate>>(std::move(initial));
+  return std::make_unique<TypedHandle<sdk::MemoryPool, MemoryPoolGate>>(std::move(initial));
+}
+
+double ComponentLoader::calibrate(ManagedComponent& c, Implementation& impl,
+                                  const sdk::NativeLibrary* artifact) {
+  // A short benchmark on a scratch instance: operations per microsecond.
+  std::string error;
+  sdk::ComponentArgs args;
+  args.config = c.spec.config;
+  args.artifact = artifact;
+  auto made = impl.factory->create(args);
+  if (!made.ok()) return 0.0;
+  auto instance = std::move(made).value();
+  const auto start = std::chrono::steady_clock::now();
+  std::uint64_t ops = 0;
+  if (c.spec.name == sdk::component::bloom_filter) {
+    auto& f = static_cast<sdk::BloomFilter&>(*instance);
+    char key[32];
+    for (int i = 0; i < 20000; ++i) {
+      const int n = std::snprintf(key, sizeof key, "calibration-%d", i);
+      (void)f.insert(std::string_view(key, static_cast<std::size_t>(n)));
+      (void)f.contains(std::string_view(key, static_cast<std::size_t>(n)));
+      ops += 2;
+    }
+  } else if (c.spec.name == sdk::component::sliding_window) {
+    auto& w = static_cast<sdk::SlidingWindow&>(*instance);
+    std::vector<std::uint8_t> pixels(64 * 64);
+    for (int i = 0; i < 200; ++i) {
+      std::fill(pixels.begin(), pixels.end(), static_cast<std::uint8_t>(i));
+      (void)w.add_frame({pixels, 64, 64, 1, i});
+      ++ops;
+    }
+  } else {
+    auto& p = static_cast<sdk::MemoryPool&>(*instance);
+    for (int i = 0; i < 20000; ++i) {
+      auto b = p.allocate(256);
+      if (b.ok()) (void)p.release(b.value());
+      ++ops;
+    }
+  }
+  const double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
+  return us > 0 ? static_cast<double>(ops) / us : 0.0;
+}
+
+std::optional<std::string> ComponentLoader::choose(const ManagedComponent& c) const {
+  const auto now = std::chrono::steady_clock::now();
+  auto usable = [&](const Implementation& i) {
+    if (!i.available || !i.factory) return false;
+    return i.breaker.state != CircuitBreaker::State::open || now >= i.breaker.retry_at;
+  };
+  if (c.spec.prefer != "auto") {
+    auto it = c.implementations.find(c.spec.prefer);
+    if (it != c.implementations.end() && usable(it->second)) return it->first;
+  }
+  const Implementation* best = nullptr;
+  for (const auto& [name, i] : c.implementations)
+    if (usable(i) && (!best || i.performance_score > best->performance_score)) best = &i;
+  if (!best) return std::nullopt;
+  for (const auto& [name, i] : c.implementations)
+    if (usable(i) && needs_artifact(i) && i.performance_score >= best->performance_score * (1 - kTieTolerance))
+      return name;
+  return best->name;
+}
+
+bool ComponentLoader::switch_component(ManagedComponent& c, const std::string& impl_name,
+                                       const sdk::NativeLibrary* artifact,
+                                       const std::string& artifact_sha,
+                                       std::vector<ComponentChange>& changes) {
+  auto& impl = c.implementations.at(impl_name);
+  std::string error;
+  auto instance = create(c, impl, artifact, error);
+  if (instance) {
+    if (auto st = instance->self_test(); !st.ok()) error = "self-test failed: " + st.message;
+  }
+  if (!instance || !error.empty()) {
+    impl.error = error;
+    impl.breaker.state = CircuitBreaker::State::open;
+    impl.breaker.retry_at = std::chrono::steady_clock::now() + kBreakerCooldown;
+    log_.warning(c.spec.name + ": " + impl_name + " unusable: " + error);
+    return false;
+  }
+  const std::string old = c.active;
+  const bool old_artifact = c.implementations.count(old) && needs_artifact(c.implementations.at(old));
+  std::unique_ptr<sdk::Component> retired;
+  auto result = c.handle ? c.handle->switch_to(std::move(instance)) : AnyHandle::Switch{};
+  if (!c.handle) {
+    c.handle = make_handle(c, std::move(instance));
+    result.switched = true;
+  }
+  if (!result.switched) {
+    impl.error = "state migration failed: " + result.status.message;
+    log_.warning(c.spec.name + ": switch to " + impl_name + " refused: " + result.status.message);
+    return false;
+  }
+  impl.breaker.state = CircuitBreaker::State::closed;
+  impl.breaker.consecutive_errors = 0;
+  impl.error.clear();
+  impl.artifact_sha = artifact_sha;
+  c.active = impl_name;
+  c.last_switch = std::chrono::system_clock::now();
+  ++c.switches;
+  c.longest_pause = std::max(c.longest_pause, result.pause);
+  if (c.pool_generations)
+    c.pool_generations->collect(static_cast<TaggedPool&>(c.handle->current()).generation());
+  ComponentChange change{c.spec.name, ""};
+  if (needs_artifact(impl)) change.change = "upgraded_to_rust";
+  else if (old_artifact) change.change = "fell_back_to_cpp";
+  else change.change = "switched_to_" + impl_name;
+  log_.info(c.spec.name + ": " + change.change + " (" + old + " -> " + impl_name + ", callers paused " +
+            std::to_string(result.pause.count() / 1000) + " us)");
+  changes.push_back(change);
+  return true;
+}
+
+std::vector<ComponentChange> ComponentLoader::check() {
+  std::lock_guard serial(check_mutex_);
+  std::vector<ComponentChange> changes;
+  for (const auto& crate : manifest_.crates) {
+    auto report = healer_.diagnose(crate.name);
+    const sdk::NativeLibrary* library = nullptr;
+    std::string sha, why;
+    if (report.diagnosis) {
+      why = report.diagnosis->issue_type + ": " + report.diagnosis->summary;
+    } else if (auto store = stores_.find(crate.name); store != stores_.end()) {
+      auto record = store->second->accept(crate_paths(crate, manifest_.settings));
+      if (record.ok()) {
+        auto lib = store->second->load(record.value());
+        if (lib.ok()) {
+          libraries_[crate.name] = lib.value();
+          library = lib.value().get();
+          sha = record.value().sha256;
+        } else {
+          why = lib.status().message;
+        }
+      } else {
+        why = record.status().message;
+      }
+    }
+    std::lock_guard lock(mutex_);
+    for (auto& [name, c] : components_) {
+      const std::string crate_of = c.spec.crate.empty() ? manifest_.crates.front().name : c.spec.crate;
+      if (crate_of != crate.name) continue;
+      for (auto& [impl_name, impl] : c.implementations) {
+        if (!needs_artifact(impl)) continue;
+        const bool was = impl.available;
+        impl.available = library != nullptr;
+        impl.error = library ? std::string() : why;
+        if (library && (!was || impl.performance_score == 0.0 || impl.artifact_sha != sha))
+          impl.performance_score = calibrate(c, impl, library);
+      }
+      // The active Rust instance runs from the store, whatever happens in target/: it falls
+      // back only when it fails.
+      auto active = c.implementations.find(c.active);
+      if (active != c.implementations.end() && needs_artifact(active->second) && c.handle) {
+        const auto st = c.handle->current().self_test();
+        if (!st.ok()) {
+          active->second.breaker.state = CircuitBreaker::State::open;
+          active->second.breaker.retry_at = std::chrono::steady_clock::now() + kBreakerCooldown;
+          active->second.error = "self-test failed: " + st.message;
+        }
+      }
+      const bool active_failed = active != c.implementations.end() &&
+                                 active->second.breaker.state == CircuitBreaker::State::open;
+      auto target = choose(c);
+      if (!target) continue;
+      const auto& chosen = c.implementations.at(*target);
+      const bool stale_artifact = *target == c.active && needs_artifact(chosen) && library &&
+                                  chosen.artifact_sha != sha;
+      if (*target != c.active || stale_artifact || active_failed)
+        switch_component(c, *target, needs_artifact(chosen) ? library : nullptr, sha, changes);
+    }
+  }
+  for (const auto& crate : manifest_.crates) {
+    (void)crate;
+    healer_.request_check();  // the healer decides, with its retry policy, whether to repair
+    break;
+  }
+  std::vector<ChangeListener> listeners;
+  {
+    std::lock_guard lock(mutex_);
+    listeners = listeners_;
+  }
+  for (const auto& change : changes)
+    for (const auto& l : listeners) l(change);
+  return changes;
+}
+
+void ComponentLoader::record_call_error(const std::string& component) {
+  bool trip = false;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = components_.find(component);
+    if (it == components_.end()) return;
+    auto impl = it->second.implementations.find(it->second.active);
+    if (impl == it->second.implementations.end()) return;
+    ++impl->second.error_count;
+    if (++impl->second.breaker.consecutive_errors >= kBreakerThreshold &&
+        impl->second.breaker.state != CircuitBreaker::State::open) {
+      impl->second.breaker.state = CircuitBreaker::State::open;
+      impl->second.breaker.retry_at = std::chrono::steady_clock::now() + kBreakerCooldown;
+      trip = true;
+    }
+  }
+  if (trip) request_check();
+}
+
+void ComponentLoader::start() {
+  std::lock_guard lock(mutex_);
+  if (running_) return;
+  running_ = true;
+  thread_ = std::thread([this] { loop(); });
+}
+
+void ComponentLoader::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!running_) return;
+    running_ = false;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void ComponentLoader::request_check() {
+  {
+    std::lock_guard lock(mutex_);
+    check_requested_ = true;
+  }
+  wake_.notify_all();
+}
+
+void ComponentLoader::loop() {
+  for (;;) {
+    check();
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, manifest_.settings.check_interval,
+                   [&] { return !running_ || check_requested_; });
+    check_requested_ = false;
+    if (!running_) return;
+  }
+}
+
+void ComponentLoader::on_change(ChangeListener listener) {
+  std::lock_guard lock(mutex_);
+  listeners_.push_back(std::move(listener));
+}
+
+LoaderStatus ComponentLoader::status() const {
+  std::lock_guard lock(mutex_);
+  LoaderStatus s;
+  s.running = running_;
+  s.check_interval = manifest_.settings.check_interval;
+  for (const auto& [name, c] : components_) {
+    ComponentStatus cs;
+    cs.name = name;
+    cs.active = c.handle ? c.active : std::string();
+    cs.last_switch = c.last_switch;
+    cs.switches = c.switches;
+    cs.longest_pause = c.longest_pause;
+    for (const auto& [impl_name, impl] : c.implementations)
+      cs.implementations.push_back({impl_name, impl.available, impl.performance_score,
+                                    impl.error_count, CircuitBreaker::name(impl.breaker.state),
+                                    impl.error});
+    s.components.push_back(std::move(cs));
+  }
+  return s;
+}
+
+template <class Interface, class Gate>
+static ComponentHandle<Interface>* typed(std::map<std::string, ManagedComponent>& components,
+                                         const std::string& name) {
+  auto it = components.find(name);
+  if (it == components.end() || !it->second.handle) return nullptr;
+  return &static_cast<TypedHandle<Interface, Gate>&>(*it->second.handle).handle;
+}
+
+BloomFilterHandle* ComponentLoader::bloom_filter(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  return typed<sdk::BloomFilter, BloomFilterGate>(components_, name);
+}
+SlidingWindowHandle* ComponentLoader::sliding_window(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  return typed<sdk::SlidingWindow, SlidingWindowGate>(components_, name);
+}
+MemoryPoolHandle* ComponentLoader::memory_pool(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  return typed<sdk::MemoryPool, MemoryPoolGate>(components_, name);
+}
+
+std::uint64_t ComponentLoader::trim_memory() {
+  std::uint64_t freed = 0;
+  if (auto* pool = memory_pool()) freed += pool->call([](sdk::MemoryPool& p) { return p.trim(); });
+  return freed;
+}
+
+}  // namespace selfheal

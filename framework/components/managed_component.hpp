@@ -1,0 +1,86 @@
+// One component as the loader manages it: its stable handle, its implementations with their
+// availability, measured performance score, error count and circuit breaker, and its switches.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "components/component_handle.hpp"
+#include "components/gates.hpp"
+#include "components/tagged_pool.hpp"
+#include "manifest/manifest.hpp"
+
+namespace selfheal {
+
+// closed: calls flow; open: the implementation is not used until `retry_at`; half_open: the next
+// self-test decides.
+struct CircuitBreaker {
+  enum class State { closed, open, half_open };
+  State state = State::closed;
+  std::uint32_t consecutive_errors = 0;
+  std::chrono::steady_clock::time_point retry_at{};
+  static const char* name(State s) {
+    return s == State::closed ? "closed" : s == State::open ? "open" : "half_open";
+  }
+};
+
+struct Implementation {
+  std::string name;    // "rust", "cpp", ...
+  std::string plugin;  // the component plugin providing it
+  std::shared_ptr<sdk::ComponentImplementation> factory;  // null: the plugin is not loaded
+  std::string error;   // why it is unavailable
+  bool available = false;
+  double performance_score = 0.0;  // operations per microsecond in the calibration run
+  std::uint64_t error_count = 0;
+  CircuitBreaker breaker;
+  std::string artifact_sha;  // for needs_artifact implementations: the artifact of the instance
+};
+
+// Type-erased access to the three handle types.
+class AnyHandle {
+ public:
+  virtual ~AnyHandle() = default;
+  struct Switch {
+    bool switched = false;
+    sdk::Status status;
+    std::chrono::nanoseconds pause{0};
+  };
+  virtual Switch switch_to(std::unique_ptr<sdk::Component> next) = 0;
+  virtual sdk::Component& current() = 0;
+};
+
+template <class Interface, class Gate>
+class TypedHandle final : public AnyHandle {
+ public:
+  explicit TypedHandle(std::unique_ptr<sdk::Component> initial)
+      : handle(std::unique_ptr<Interface>(static_cast<Interface*>(initial.release())),
+               [](ComponentHandle<Interface>& h) { return std::make_unique<Gate>(h); }) {}
+  Switch switch_to(std::unique_ptr<sdk::Component> next) override {
+    auto r = handle.switch_to(std::unique_ptr<Interface>(static_cast<Interface*>(next.release())));
+    return {r.switched, r.status, r.pause};
+  }
+  sdk::Component& current() override { return handle.current(); }
+  ComponentHandle<Interface> handle;
+};
+
+using BloomFilterHandle = ComponentHandle<sdk::BloomFilter>;
+using SlidingWindowHandle = ComponentHandle<sdk::SlidingWindow>;
+using MemoryPoolHandle = ComponentHandle<sdk::MemoryPool>;
+
+struct ManagedComponent {
+  ComponentSpec spec;
+  std::map<std::string, Implementation> implementations;
+  std::string active;  // name of the active implementation
+  std::unique_ptr<AnyHandle> handle;
+  std::shared_ptr<PoolGenerations> pool_generations;  // memory pools only
+  std::uint16_t next_pool_generation = 1;
+  std::optional<std::chrono::system_clock::time_point> last_switch;
+  std::uint64_t switches = 0;
+  std::chrono::nanoseconds longest_pause{0};
+};
+
+}  // namespace selfheal

@@ -1,0 +1,77 @@
+// Grace periods for component handles, in the manner of userspace RCU's membarrier flavour.
+//
+// A caller marks its thread's slot active around each call (plain stores plus compiler fences:
+// no atomic read-modify-write on the hot path). A switcher that needs every caller of the old
+// implementation gone publishes the new pointer, then synchronize(): membarrier(2) makes every
+// thread's earlier stores visible, and it waits for each slot that was active to leave or end
+// its call. Without membarrier (old kernels, ThreadSanitizer builds) the callers use full fences.
+// MT safe. Slots are per thread, reused after a thread exits.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+
+namespace selfheal {
+
+class ReadSections {
+ public:
+  struct alignas(64) Slot {
+    std::atomic<std::uint32_t> nesting{0};
+    std::atomic<std::uint64_t> exits{0};  // bumped when the outermost section ends
+    std::atomic<bool> in_use{false};
+  };
+
+  // The process-wide registry: read sections are per thread, so their registry is per process.
+  static ReadSections& instance();
+
+  Slot& this_thread_slot();
+  // Returns once every read section that was open when it was called has ended.
+  void synchronize();
+  bool uses_membarrier() const { return membarrier_; }
+
+  // The caller side, inlined into every handle call.
+  static void enter(Slot& s) {
+    s.nesting.store(s.nesting.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    fence();
+  }
+  static void leave(Slot& s) {
+    fence();
+    const auto n = s.nesting.load(std::memory_order_relaxed) - 1;
+    if (n == 0) s.exits.store(s.exits.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    s.nesting.store(n, std::memory_order_release);
+  }
+
+ private:
+  ReadSections();
+  static void fence() {
+#if defined(__SANITIZE_THREAD__)
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+#else
+    if (heavy_fences_.load(std::memory_order_relaxed))
+      std::atomic_thread_fence(std::memory_order_seq_cst);
+    else
+      std::atomic_signal_fence(std::memory_order_seq_cst);
+#endif
+  }
+
+  static inline std::atomic<bool> heavy_fences_{true};
+  bool membarrier_ = false;
+  std::mutex mutex_;
+  std::deque<Slot> slots_;  // stable addresses
+};
+
+// RAII read section on the calling thread's slot.
+class ReadSection {
+ public:
+  ReadSection() : slot_(ReadSections::instance().this_thread_slot()) { ReadSections::enter(slot_); }
+  ~ReadSection() { ReadSections::leave(slot_); }
+  ReadSection(const ReadSection&) = delete;
+  ReadSection& operator=(const ReadSection&) = delete;
+
+ private:
+  ReadSections::Slot& slot_;
+};
+
+}  // namespace selfheal
