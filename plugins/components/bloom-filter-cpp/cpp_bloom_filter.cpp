@@ -1,0 +1,55 @@
+#include "cpp_bloom_filter.hpp"
+
+#include "common/component_config.hpp"
+
+namespace selfheal::components {
+
+sdk::Status CppBloomFilter::self_test() noexcept {
+  try {
+    if (xxhash64("", 0) != 0xEF46DB3751D8E999ull || xxhash64("a", 1) != 0xD24EC4F1A98C6E5Bull)
+      return sdk::Status::error(sdk::Errc::internal, "xxhash64 test vector mismatch");
+    SplitBlockBloom probe(4);
+    for (int i = 0; i < 64; ++i) probe.insert("self-test-" + std::to_string(i));
+    for (int i = 0; i < 64; ++i)
+      if (!probe.contains("self-test-" + std::to_string(i)))
+        return sdk::Status::error(sdk::Errc::internal, "an inserted key was not found");
+    return {};
+  } catch (const std::exception& e) {
+    return sdk::Status::error(sdk::Errc::internal, e.what());
+  }
+}
+
+sdk::Result<std::vector<std::uint8_t>> CppBloomFilter::export_state() const noexcept {
+  try {
+    return filter_->export_state();
+  } catch (const std::bad_alloc&) {
+    return sdk::Status::error(sdk::Errc::out_of_memory, "no memory to export the filter");
+  }
+}
+
+sdk::Status CppBloomFilter::import_state(std::span<const std::uint8_t> state) noexcept {
+  try {
+    auto filter = SplitBlockBloom::from_state(state);
+    if (!filter)
+      return sdk::Status::error(sdk::Errc::corrupt_state, "not a valid Bloom filter state");
+    filter_ = std::move(filter);
+    return {};
+  } catch (const std::bad_alloc&) {
+    return sdk::Status::error(sdk::Errc::out_of_memory, "no memory to import the filter");
+  }
+}
+
+sdk::Result<std::unique_ptr<sdk::Component>> CppBloomFilterImplementation::create(
+    const sdk::ComponentArgs& args) noexcept {
+  try {
+    auto settings = bloom_settings(args.config);
+    if (!settings) return settings.status();
+    const auto blocks =
+        sbbf_blocks_for(settings.value().expected_items, settings.value().false_positive_rate);
+    return std::unique_ptr<sdk::Component>(std::make_unique<CppBloomFilter>(blocks));
+  } catch (const std::bad_alloc&) {
+    return sdk::Status::error(sdk::Errc::out_of_memory, "no memory for the filter");
+  }
+}
+
+}  // namespace selfheal::components

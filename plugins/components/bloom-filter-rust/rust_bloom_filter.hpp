@@ -1,0 +1,64 @@
+// The Rust-backed Bloom filter: forwards every call to rust-core's selfheal_bloom_* functions,
+// resolved through the artifact the host loaded (the adapter never links rust-core).
+#pragma once
+
+#include <memory>
+
+#include "common/rust_core_binding.hpp"
+#include "selfheal/sdk/bloom_filter.hpp"
+
+namespace selfheal::components {
+
+struct RustBloomApi {
+  decltype(&selfheal_self_test) self_test = nullptr;
+  decltype(&selfheal_bloom_new) create = nullptr;
+  decltype(&selfheal_bloom_insert) insert = nullptr;
+  decltype(&selfheal_bloom_contains) contains = nullptr;
+  decltype(&selfheal_bloom_clear) clear = nullptr;
+  decltype(&selfheal_bloom_item_count) item_count = nullptr;
+  decltype(&selfheal_bloom_saturation) saturation = nullptr;
+  decltype(&selfheal_bloom_estimated_fpr) estimated_fpr = nullptr;
+  decltype(&selfheal_bloom_export) export_state = nullptr;
+  decltype(&selfheal_bloom_import) import_state = nullptr;
+  decltype(&selfheal_bloom_free) destroy = nullptr;
+
+  // Unavailable when the artifact is missing, has another ABI version or lacks a symbol.
+  static sdk::Result<RustBloomApi> resolve(const sdk::NativeLibrary* artifact);
+};
+
+// MT safe like the Rust filter (import_state needs callers paused). Owns its Rust handle.
+class RustBloomFilter final : public sdk::BloomFilter {
+ public:
+  RustBloomFilter(const RustBloomApi& api, selfheal_bloom_t* handle) : api_(api), h_(handle) {}
+  ~RustBloomFilter() override { api_.destroy(h_); }
+  RustBloomFilter(const RustBloomFilter&) = delete;
+  RustBloomFilter& operator=(const RustBloomFilter&) = delete;
+
+  // sdk::BloomFilter
+  sdk::Result<bool> insert(std::string_view key) noexcept override;
+  sdk::Result<bool> contains(std::string_view key) const noexcept override;
+  sdk::Status clear() noexcept override;
+  std::uint64_t item_count() const noexcept override;
+  double saturation() const noexcept override;
+  double estimated_false_positive_rate() const noexcept override;
+  // sdk::Component
+  sdk::Status self_test() noexcept override;
+  sdk::Result<std::vector<std::uint8_t>> export_state() const noexcept override;
+  sdk::Status import_state(std::span<const std::uint8_t> state) noexcept override;
+
+ private:
+  RustBloomApi api_;
+  selfheal_bloom_t* h_;
+};
+
+class RustBloomFilterImplementation final : public sdk::ComponentImplementation {
+ public:
+  std::string component() const override { return sdk::component::bloom_filter; }
+  std::string implementation() const override { return "rust"; }
+  bool needs_artifact() const noexcept override { return true; }
+  // config: expected_items, false_positive_rate (as the C++ implementation).
+  sdk::Result<std::unique_ptr<sdk::Component>> create(
+      const sdk::ComponentArgs& args) noexcept override;
+};
+
+}  // namespace selfheal::components

@@ -1,0 +1,102 @@
+// Binding the Rust adapters to a rust-core artifact: symbols are looked up through the
+// sdk::NativeLibrary the host loaded (never linked), rc codes become sdk::Errc.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "rust_core.h"
+#include "selfheal/sdk/component.hpp"
+#include "selfheal/sdk/result.hpp"
+
+namespace selfheal::components::rust {
+
+inline sdk::Status from_rc(std::int32_t rc, const char* call) {
+  switch (rc) {
+    case SELFHEAL_RC_OK:
+      return {};
+    case SELFHEAL_RC_INVALID_ARGUMENT:
+      return sdk::Status::error(sdk::Errc::invalid_argument,
+                                std::string(call) + ": invalid argument");
+    case SELFHEAL_RC_OUT_OF_MEMORY:
+      return sdk::Status::error(sdk::Errc::out_of_memory, std::string(call) + ": out of memory");
+    case SELFHEAL_RC_CORRUPT_STATE:
+      return sdk::Status::error(sdk::Errc::corrupt_state, std::string(call) + ": corrupt state");
+    case SELFHEAL_RC_SELF_TEST_FAILED:
+      return sdk::Status::error(sdk::Errc::internal, std::string(call) + ": self-test failed");
+    case SELFHEAL_RC_PANIC:
+      return sdk::Status::error(sdk::Errc::internal, std::string(call) + ": panicked in rust-core");
+    default:
+      return sdk::Status::error(sdk::Errc::internal,
+                                std::string(call) + ": unexpected rc " + std::to_string(rc));
+  }
+}
+
+// Looks symbols up by name; remembers the first one missing.
+class SymbolResolver {
+ public:
+  explicit SymbolResolver(const sdk::NativeLibrary& lib) : lib_(lib) {}
+
+  template <class F>
+  void operator()(F*& out, const char* name) {
+    void* p = lib_.symbol(name);
+    if (p == nullptr) {
+      out = nullptr;
+      if (missing_.empty()) missing_ = name;
+      return;
+    }
+    static_assert(sizeof(out) == sizeof(p));
+    std::memcpy(&out, &p, sizeof out);
+  }
+
+  sdk::Status status() const {
+    if (missing_.empty()) return {};
+    return sdk::Status::error(sdk::Errc::unavailable,
+                              lib_.path().string() + ": rust-core symbol missing: " + missing_);
+  }
+
+ private:
+  const sdk::NativeLibrary& lib_;
+  std::string missing_;
+};
+
+// Unavailable unless `lib` is set, exports selfheal_abi_version and selfheal_self_test, and its
+// ABI version is the one rust_core.h declares.
+inline sdk::Status check_artifact(const sdk::NativeLibrary* lib,
+                                  decltype(&selfheal_self_test)* self_test) {
+  if (lib == nullptr)
+    return sdk::Status::error(sdk::Errc::unavailable, "no rust-core artifact was handed over");
+  SymbolResolver resolve(*lib);
+  decltype(&selfheal_abi_version) abi = nullptr;
+  resolve(abi, "selfheal_abi_version");
+  resolve(*self_test, "selfheal_self_test");
+  if (auto st = resolve.status(); !st.ok()) return st;
+  const std::uint32_t version = abi();
+  if (version != SELFHEAL_RUST_CORE_ABI_VERSION)
+    return sdk::Status::error(sdk::Errc::unavailable,
+                              lib->path().string() + ": rust-core ABI version " +
+                                  std::to_string(version) + ", the adapters expect " +
+                                  std::to_string(SELFHEAL_RUST_CORE_ABI_VERSION));
+  return {};
+}
+
+// Runs an export function with the needed-size protocol (retrying if the size changes).
+template <class Fn, class Handle>
+sdk::Result<std::vector<std::uint8_t>> export_with(Fn fn, Handle h, const char* call) {
+  std::vector<std::uint8_t> buf;
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    std::size_t needed = 0;
+    const std::int32_t rc = fn(h, buf.data(), buf.size(), &needed);
+    if (rc == SELFHEAL_RC_OK) {
+      buf.resize(needed);
+      return buf;
+    }
+    if (rc != SELFHEAL_RC_BUFFER_TOO_SMALL) return from_rc(rc, call);
+    buf.resize(needed);
+  }
+  return sdk::Status::error(sdk::Errc::internal, std::string(call) + ": state size kept changing");
+}
+
+}  // namespace selfheal::components::rust

@@ -1,0 +1,218 @@
+// The split-block Bloom filter both implementations share (as in Apache Parquet's SBBF).
+//
+// Algorithm (rust-core/src/bloom.rs is the same, bit for bit):
+//   h      = XXH64(key, seed 0)
+//   block  = ((h >> 32) * num_blocks) >> 32         one 32-byte block = 8 u32 words, aligned
+//   for i in 0..8: bit = (u32(h) * SALT[i]) >> 27;  word[block][i] |= 1 << bit
+//   contains: all eight bits set.
+// One insert or query touches one 32-byte block: one cache line.
+//   insert returns true (and item_count grows by one) when at least one of the eight bits was new.
+// Sizing: the smallest num_blocks (1 .. 2^32) whose theoretical false-positive rate for
+// `expected_items` is at most the target: FPR = sum_j Poisson(j; n/B) * (1 - (31/32)^j)^8,
+// computed as sbbf_false_positive_rate below (same operation order in Rust).
+// State (little-endian, 32 header bytes): u32 magic "SHBF" (0x46424853), u32 version = 1,
+// u32 reserved[2] = 0, u64 num_blocks, u64 item_count, then num_blocks * 8 u32 words (block
+// by block). Import refuses a wrong magic/version, non-zero reserved words, num_blocks outside
+// 1 .. 2^32, or a size other than 32 + 32 * num_blocks.
+// Threading: insert and contains are lock-free (atomic_ref fetch_or / relaxed loads); clear and
+// state import need callers paused.
+#pragma once
+
+#include <atomic>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "common/xxhash64.hpp"
+
+namespace selfheal::components {
+
+inline constexpr std::uint32_t kBloomSalt[8] = {0x47b6137bU, 0x44974d91U, 0x8824ad5bU, 0xa2b7289dU,
+                                                0x705495c7U, 0x2df1424bU, 0x9efc4947U, 0x5c6bfb31U};
+inline constexpr std::uint32_t kBloomMagic = 0x46424853u;  // "SHBF"
+inline constexpr std::uint32_t kBloomVersion = 1;
+inline constexpr std::size_t kBloomHeader = 32;
+
+inline constexpr std::uint64_t kBloomMaxBlocks = std::uint64_t{1} << 32;
+
+// x^n by binary exponentiation (the Rust side multiplies in the same order: identical bits).
+inline double sbbf_powi(double base, std::uint64_t n) {
+  double r = 1.0;
+  while (n > 0) {
+    if (n & 1) r *= base;
+    base *= base;
+    n >>= 1;
+  }
+  return r;
+}
+
+// Theoretical false-positive rate of `blocks` blocks holding `items` keys. The Poisson weights are
+// built by ratios from the mode (w_mode = 1) over mode +- (12 sqrt(lambda) + 20) and normalised,
+// so nothing underflows for an overfull filter and only + * / sqrt are used (bit-identical in
+// both languages; no exp/pow from libm).
+inline double sbbf_false_positive_rate(double items, double blocks) {
+  if (blocks <= 0) return 1.0;
+  const double lambda = items / blocks;
+  if (lambda <= 0) return 0.0;
+  const double spread = 12.0 * std::sqrt(lambda) + 20.0;
+  const auto mode = static_cast<std::uint64_t>(lambda);
+  const double lo_f = lambda - spread;
+  const std::uint64_t lo = lo_f <= 0.0 ? 0 : static_cast<std::uint64_t>(lo_f);
+  const auto hi = static_cast<std::uint64_t>(lambda + spread);
+  double w = 1.0;
+  for (std::uint64_t j = mode; j > lo; --j) w = w * static_cast<double>(j) / lambda;
+  const double q = 31.0 / 32.0;
+  double num = 0.0, den = 0.0;
+  for (std::uint64_t k = lo; k <= hi; ++k) {
+    const double miss = 1.0 - sbbf_powi(q, k);
+    const double m2 = miss * miss;
+    const double m4 = m2 * m2;
+    num += w * (m4 * m4);
+    den += w;
+    w = w * lambda / static_cast<double>(k + 1);
+  }
+  return num / den;
+}
+
+// The smallest block count whose theoretical false-positive rate is at most the target.
+inline std::uint64_t sbbf_blocks_for(std::uint64_t expected_items, double target_fpr) {
+  if (expected_items == 0) expected_items = 1;
+  if (!(target_fpr > 0.0 && target_fpr < 1.0)) target_fpr = 0.01;
+  const auto items = static_cast<double>(expected_items);
+  std::uint64_t lo = 1, hi = 1;
+  while (hi < kBloomMaxBlocks &&
+         sbbf_false_positive_rate(items, static_cast<double>(hi)) > target_fpr)
+    hi *= 2;
+  while (lo < hi) {
+    const std::uint64_t mid = lo + (hi - lo) / 2;
+    if (sbbf_false_positive_rate(items, static_cast<double>(mid)) > target_fpr)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+class SplitBlockBloom {
+ public:
+  explicit SplitBlockBloom(std::uint64_t num_blocks)
+      : num_blocks_(num_blocks == 0                ? 1
+                    : num_blocks > kBloomMaxBlocks ? kBloomMaxBlocks
+                                                   : num_blocks),
+        words_(
+            static_cast<std::uint32_t*>(::operator new[](num_blocks_ * 32, std::align_val_t{64}))) {
+    clear();
+  }
+
+  std::uint64_t num_blocks() const { return num_blocks_; }
+  std::uint64_t item_count() const { return items_.load(std::memory_order_relaxed); }
+
+  // True when at least one bit was newly set (the key was not there before).
+  bool insert(std::string_view key) {
+    const std::uint64_t h = xxhash64(key.data(), key.size());
+    const std::uint64_t base = block_of(h);
+    bool fresh = false;
+    for (int i = 0; i < 8; ++i) {
+      const std::uint32_t mask = bit_mask(h, i);
+      const std::uint32_t old = word(base + i).fetch_or(mask, std::memory_order_relaxed);
+      fresh |= (old & mask) == 0;
+    }
+    if (fresh) items_.fetch_add(1, std::memory_order_relaxed);
+    return fresh;
+  }
+
+  bool contains(std::string_view key) const {
+    const std::uint64_t h = xxhash64(key.data(), key.size());
+    const std::uint64_t base = block_of(h);
+    for (int i = 0; i < 8; ++i) {
+      const std::uint32_t mask = bit_mask(h, i);
+      if ((word(base + i).load(std::memory_order_relaxed) & mask) != mask) return false;
+    }
+    return true;
+  }
+
+  void clear() {
+    for (std::uint64_t i = 0; i < num_blocks_ * 8; ++i) word(i).store(0, std::memory_order_relaxed);
+    items_.store(0, std::memory_order_relaxed);
+  }
+
+  double saturation() const {
+    std::uint64_t set = 0;
+    for (std::uint64_t i = 0; i < num_blocks_ * 8; ++i)
+      set +=
+          static_cast<std::uint64_t>(__builtin_popcount(word(i).load(std::memory_order_relaxed)));
+    return static_cast<double>(set) / static_cast<double>(num_blocks_ * 256);
+  }
+
+  double estimated_false_positive_rate() const {
+    return sbbf_false_positive_rate(static_cast<double>(item_count()),
+                                    static_cast<double>(num_blocks_));
+  }
+
+  std::vector<std::uint8_t> export_state() const {
+    std::vector<std::uint8_t> out(kBloomHeader + num_blocks_ * 32);
+    put32(out.data(), kBloomMagic);
+    put32(out.data() + 4, kBloomVersion);
+    put32(out.data() + 8, 0);
+    put32(out.data() + 12, 0);
+    put64(out.data() + 16, num_blocks_);
+    put64(out.data() + 24, item_count());
+    for (std::uint64_t i = 0; i < num_blocks_ * 8; ++i)
+      put32(out.data() + kBloomHeader + 4 * i, word(i).load(std::memory_order_relaxed));
+    return out;
+  }
+
+  // A filter from exported state, or null when the blob is malformed.
+  static std::unique_ptr<SplitBlockBloom> from_state(std::span<const std::uint8_t> s) {
+    if (s.size() < kBloomHeader || get32(s.data()) != kBloomMagic ||
+        get32(s.data() + 4) != kBloomVersion || get32(s.data() + 8) != 0 ||
+        get32(s.data() + 12) != 0)
+      return nullptr;
+    const std::uint64_t blocks = get64(s.data() + 16);
+    if (blocks == 0 || blocks > kBloomMaxBlocks || (s.size() - kBloomHeader) / 32 != blocks ||
+        (s.size() - kBloomHeader) % 32 != 0)
+      return nullptr;
+    auto filter = std::make_unique<SplitBlockBloom>(blocks);
+    for (std::uint64_t i = 0; i < blocks * 8; ++i)
+      filter->word(i).store(get32(s.data() + kBloomHeader + 4 * i), std::memory_order_relaxed);
+    filter->items_.store(get64(s.data() + 24), std::memory_order_relaxed);
+    return filter;
+  }
+
+ private:
+  static std::uint32_t bit_mask(std::uint64_t h, int i) {
+    return 1u << ((static_cast<std::uint32_t>(h) * kBloomSalt[i]) >> 27);
+  }
+  std::uint64_t block_of(std::uint64_t h) const { return (((h >> 32) * num_blocks_) >> 32) * 8; }
+  std::atomic_ref<std::uint32_t> word(std::uint64_t i) const { return std::atomic_ref(words_[i]); }
+  static void put32(std::uint8_t* p, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
+  }
+  static void put64(std::uint8_t* p, std::uint64_t v) {
+    for (int i = 0; i < 8; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
+  }
+  static std::uint32_t get32(const std::uint8_t* p) {
+    std::uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) v |= static_cast<std::uint32_t>(p[i]) << (8 * i);
+    return v;
+  }
+  static std::uint64_t get64(const std::uint8_t* p) {
+    std::uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(p[i]) << (8 * i);
+    return v;
+  }
+
+  std::uint64_t num_blocks_;
+  struct AlignedDelete {
+    void operator()(std::uint32_t* p) const { ::operator delete[](p, std::align_val_t{64}); }
+  };
+  // Blocks start at 64-byte boundaries, so a 32-byte block never straddles two cache lines.
+  std::unique_ptr<std::uint32_t[], AlignedDelete> words_;
+  std::atomic<std::uint64_t> items_{0};
+};
+
+}  // namespace selfheal::components

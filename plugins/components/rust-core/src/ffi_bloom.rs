@@ -1,0 +1,156 @@
+//! C ABI of the Bloom filter (rust_core.h: selfheal_bloom_*). Every function is panic-guarded.
+//! Threading: insert/contains/clear/queries may run concurrently; import and free need callers
+//! paused (they replace or destroy the filter).
+
+use crate::bloom::{blocks_for, Bloom};
+use crate::ffi_util::*;
+
+/// Opaque handle (selfheal_bloom_t).
+pub struct BloomHandle(Bloom);
+
+/// # Safety
+/// `out` must be valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn selfheal_bloom_new(
+    expected_items: u64,
+    fpr: f64,
+    out: *mut *mut BloomHandle,
+) -> i32 {
+    guard(|| {
+        if out.is_null() || expected_items == 0 || !(fpr > 0.0 && fpr < 1.0) {
+            return RC_INVALID_ARGUMENT;
+        }
+        match Bloom::new(blocks_for(expected_items, fpr)) {
+            Some(b) => put(out, Box::into_raw(Box::new(BloomHandle(b)))),
+            None => RC_OUT_OF_MEMORY,
+        }
+    })
+}
+
+unsafe fn with<F: FnOnce(&Bloom) -> i32>(h: *const BloomHandle, f: F) -> i32 {
+    guard(|| match h.as_ref() {
+        Some(h) => f(&h.0),
+        None => RC_INVALID_ARGUMENT,
+    })
+}
+
+/// # Safety
+/// `h` from selfheal_bloom_new; `key` points to `len` bytes; `fresh` may be null.
+#[no_mangle]
+pub unsafe extern "C" fn selfheal_bloom_insert(
+    h: *const BloomHandle,
+    key: *const u8,
+    len: usize,
+    fresh: *mut u8,
+) -> i32 {
+    with(h, |b| match bytes(key, len) {
+        Some(k) => {
+            let was_new = b.insert(k);
+            if !fresh.is_null() {
+                *fresh = u8::from(was_new);
+            }
+            RC_OK
+        }
+        None => RC_INVALID_ARGUMENT,
+    })
+}
+
+/// # Safety
+/// `h` from selfheal_bloom_new; `key` points to `len` bytes; `found` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn selfheal_bloom_contains(
+    h: *const BloomHandle,
+    key: *const u8,
+    len: usize,
+    found: *mut u8,
+) -> i32 {
+    with(h, |b| match bytes(key, len) {
+        Some(k) => put(found, u8::from(b.contains(k))),
+        None => RC_INVALID_ARGUMENT,
+    })
+}
+
+/// # Safety
+/// `h` from selfheal_bloom_new.
+#[no_mangle]
+pub unsafe extern "C" fn selfheal_bloom_clear(h: *const BloomHandle) -> i32 {
+    with(h, |b| {
+        b.clear();
+        RC_OK
+    })
+}
+
+/// # Safety
+/// `h` from selfheal_bloom_new; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn selfheal_bloom_item_count(h: *const BloomHandle, out: *mut u64) -> i32 {
+    with(h, |b| put(out, b.item_count()))
+}
+
+/// # Safety
+/// `h` from selfheal_bloom_new; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn selfheal_bloom_saturation(h: *const BloomHandle, out: *mut f64) -> i32 {
+    with(h, |b| put(out, b.saturation()))
+}
+
+/// # Safety
+/// `h` from selfheal_bloom_new; `out` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn selfheal_bloom_estimated_fpr(h: *const BloomHandle, out: *mut f64) -> i32 {
+    with(h, |b| put(out, b.estimated_false_positive_rate()))
+}
+
+/// # Safety
+/// `h` from selfheal_bloom_new; `buf` points to `len` writable bytes; `needed` may be null.
+#[no_mangle]
+pub unsafe extern "C" fn selfheal_bloom_export(
+    h: *const BloomHandle,
+    buf: *mut u8,
+    len: usize,
+    needed: *mut usize,
+) -> i32 {
+    with(h, |b| {
+        if !needed.is_null() {
+            *needed = b.state_size();
+        }
+        if len < b.state_size() {
+            return RC_BUFFER_TOO_SMALL;
+        }
+        write_out(&b.export_state(), buf, len, needed)
+    })
+}
+
+/// # Safety
+/// `h` from selfheal_bloom_new, with no call on it in flight; `buf` points to `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn selfheal_bloom_import(
+    h: *mut BloomHandle,
+    buf: *const u8,
+    len: usize,
+) -> i32 {
+    guard(|| {
+        let (Some(h), Some(blob)) = (h.as_mut(), bytes(buf, len)) else {
+            return RC_INVALID_ARGUMENT;
+        };
+        match Bloom::from_state(blob) {
+            Some(b) => {
+                h.0 = b;
+                RC_OK
+            }
+            None => RC_CORRUPT_STATE,
+        }
+    })
+}
+
+/// # Safety
+/// `h` from selfheal_bloom_new (or null), not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn selfheal_bloom_free(h: *mut BloomHandle) -> i32 {
+    guard(|| {
+        if !h.is_null() {
+            drop(Box::from_raw(h));
+        }
+        RC_OK
+    })
+}
