@@ -1,0 +1,81 @@
+#include "loader/file_safety.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <system_error>
+#include <vector>
+
+namespace selfheal {
+namespace {
+
+std::string octal(mode_t mode) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
+  return text;
+}
+
+// Why `st` (the file itself, or its directory when `what` names one) is unsafe; empty if safe.
+std::string unsafe_reason(const struct stat& st, const std::string& what, bool directory) {
+  const std::string mode = " (mode " + octal(st.st_mode) + ")";
+  const uid_t me = ::geteuid();
+  if (st.st_uid != 0 && st.st_uid != me)
+    return what + " is owned by uid " + std::to_string(st.st_uid) +
+           ", neither root nor the host's user (uid " + std::to_string(me) + ")" + mode;
+  const bool sticky = directory && (st.st_mode & S_ISVTX) != 0;
+  if ((st.st_mode & S_IWOTH) != 0 && !sticky) return what + " is writable by others" + mode;
+  if ((st.st_mode & S_IWGRP) != 0 && st.st_gid != 0 && !sticky)
+    return what + " is writable by its group (gid " + std::to_string(st.st_gid) + ")" + mode;
+  return {};
+}
+
+}  // namespace
+
+FileSafety check_file_safety(const std::filesystem::path& file) {
+  FileSafety result;
+  const std::string name = file.string();
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) {
+    const int err = errno;
+    result.error = name + ": " + (err == ENOENT ? std::string("no such file") : std::strerror(err));
+    return result;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    result.error = name + ": not a regular file (mode " + octal(st.st_mode) + ")";
+    return result;
+  }
+  std::error_code ec;
+  auto canonical = std::filesystem::canonical(file, ec);
+  if (ec) {
+    result.error = name + ": cannot resolve the path: " + ec.message();
+    return result;
+  }
+  if (auto why = unsafe_reason(st, "the file", false); !why.empty()) {
+    result.error = name + ": refusing to load: " + why;
+    return result;
+  }
+  // The directory holding the real file, and the one holding the name the manifest gave (a
+  // symlink there could be swapped).
+  std::vector<std::filesystem::path> dirs = {canonical.parent_path()};
+  const auto named_dir = std::filesystem::absolute(file, ec).parent_path();
+  if (!ec && !named_dir.empty() && named_dir != dirs.front()) dirs.push_back(named_dir);
+  for (const auto& dir : dirs) {
+    struct stat dst {};
+    if (::stat(dir.c_str(), &dst) != 0) {
+      result.error =
+          name + ": cannot inspect its directory " + dir.string() + ": " + std::strerror(errno);
+      return result;
+    }
+    if (auto why = unsafe_reason(dst, "its directory " + dir.string(), true); !why.empty()) {
+      result.error = name + ": refusing to load: " + why;
+      return result;
+    }
+  }
+  result.canonical = std::move(canonical);
+  return result;
+}
+
+}  // namespace selfheal

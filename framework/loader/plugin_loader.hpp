@@ -1,0 +1,78 @@
+// Loads the plugin libraries a manifest names. For each one: check the file and its directory
+// cannot be replaced by someone else, hash it, open it first in a throw-away child (the probe,
+// probe_main.cpp) so a library that crashes or hangs while loading cannot take the host down,
+// and only then load it in-process, re-check its C descriptor before any C++ symbol is touched,
+// and call its factory. Libraries are never unloaded (RTLD_NODELETE): every object holds a
+// reference to its library, and the library stays mapped even after the last one is gone.
+// MT safe: load(), load_all() and probe_library() may be called from several threads at once.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loader/descriptor_check.hpp"  // PluginDescriptorInfo
+#include "manifest/manifest.hpp"
+#include "selfheal/sdk/context.hpp"
+#include "selfheal/sdk/logger.hpp"
+#include "selfheal/sdk/plugin.hpp"
+#include "selfheal/sdk/process.hpp"
+
+namespace selfheal {
+
+enum class LoadStatus {
+  loaded,
+  failed,       // refused: missing, unsafe permissions, wrong version/ABI/kind/name, factory failed
+  quarantined,  // it crashed the probe, hung it, or killed it without a verdict
+};
+const char* to_string(LoadStatus status);
+
+struct PluginRecord {
+  PluginSpec spec;                                 // from the manifest
+  std::string sha256;                              // of the file, empty if unreadable
+  std::optional<PluginDescriptorInfo> descriptor;  // what the library declares, when readable
+  LoadStatus status = LoadStatus::failed;
+  std::string error;  // why it failed: names the file and, for versions, both versions
+  std::shared_ptr<sdk::Plugin> object;  // set when loaded; keeps the library referenced
+};
+
+class PluginLoader {
+ public:
+  // `runner` and `log` must outlive the loader. Objects it created may outlive it.
+  PluginLoader(std::filesystem::path probe_program, sdk::ProcessRunner& runner, sdk::Logger& log,
+               std::chrono::milliseconds probe_timeout = std::chrono::seconds(10));
+  ~PluginLoader();
+  PluginLoader(const PluginLoader&) = delete;
+  PluginLoader& operator=(const PluginLoader&) = delete;
+
+  // Never throws; a failure is a record with status failed or quarantined and an error.
+  PluginRecord load(const PluginSpec& spec);
+  // One record per spec, in order; a failing plugin does not stop the others. Null specs skipped.
+  std::vector<PluginRecord> load_all(const std::vector<const PluginSpec*>& specs);
+
+  // Opens any shared library in the probe (dlopen + the required symbols) and reports what a
+  // Rust artifact says about itself (selfheal_abi_version, selfheal_build_info). Never throws.
+  sdk::ProbeResult probe_library(const std::filesystem::path& library,
+                                 const std::vector<std::string>& required_symbols = {});
+
+  // "selfheal-probe" next to the running executable (/proc/self/exe).
+  static std::filesystem::path default_probe_program();
+
+ private:
+  struct Libraries;  // the in-process library handles, by canonical path (Boost.DLL inside)
+
+  void load_into(PluginRecord& record);
+  bool load_in_process(PluginRecord& record, const std::filesystem::path& canonical);
+
+  std::filesystem::path probe_program_;
+  sdk::ProcessRunner& runner_;
+  sdk::Logger& log_;
+  std::chrono::milliseconds probe_timeout_;
+  std::unique_ptr<Libraries> libraries_;
+};
+
+}  // namespace selfheal
