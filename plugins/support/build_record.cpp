@@ -21,7 +21,7 @@ bool write_build_record(const sdk::CratePaths& crate, const BuildRecord& r) {
   {
     std::ofstream out(tmp, std::ios::trunc);
     if (!out) return false;
-    out << "finished_at=" << r.finished_at << "\nduration_ms=" << r.duration_ms
+    out << "started_at_ms=" << r.started_at_ms << "\nfinished_at=" << r.finished_at << "\nduration_ms=" << r.duration_ms
         << "\nstarted=" << (r.started ? 1 : 0) << "\nexit_code=" << r.exit_code
         << "\nsignal=" << r.signal << "\ntimed_out=" << (r.timed_out ? 1 : 0)
         << "\ncancelled=" << (r.cancelled ? 1 : 0) << "\ncommand=" << r.command
@@ -44,7 +44,8 @@ std::optional<BuildRecord> read_build_record(const sdk::CratePaths& crate) {
     std::string key = line.substr(0, eq), value = line.substr(eq + 1);
     auto num = [&] { return std::strtoll(value.c_str(), nullptr, 10); };
     any = true;
-    if (key == "finished_at") r.finished_at = num();
+    if (key == "started_at_ms") r.started_at_ms = num();
+    else if (key == "finished_at") r.finished_at = num();
     else if (key == "duration_ms") r.duration_ms = num();
     else if (key == "started") r.started = num() != 0;
     else if (key == "exit_code") r.exit_code = static_cast<int>(num());

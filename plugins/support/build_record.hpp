@@ -15,7 +15,8 @@
 namespace selfheal::plugins {
 
 struct BuildRecord {
-  std::int64_t finished_at = 0;  // unix seconds
+  std::int64_t started_at_ms = 0;  // unix milliseconds; sources newer than this make it stale
+  std::int64_t finished_at = 0;    // unix seconds
   std::int64_t duration_ms = 0;
   bool started = false;
   int exit_code = -1;

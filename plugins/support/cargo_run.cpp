@@ -69,6 +69,8 @@ sdk::ProcessResult run_cargo(const sdk::Context& context, const std::vector<std:
     std::ofstream header(crate.build_log, std::ios::app);
     header << "=== selfheal: " << join(spec.argv) << '\n';
   }
+  // Real time, not the context's clock: the record is compared with file modification times.
+  const auto started = std::chrono::system_clock::now();
   sdk::ProcessResult result = context.processes().run(spec);
   {
     std::ofstream footer(crate.build_log, std::ios::app);
@@ -80,8 +82,10 @@ sdk::ProcessResult run_cargo(const sdk::Context& context, const std::vector<std:
   if (record_as_build) {
     last.close();
     BuildRecord r;
+    r.started_at_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(started.time_since_epoch()).count();
     r.finished_at = std::chrono::duration_cast<std::chrono::seconds>(
-                        context.clock().wall_now().time_since_epoch())
+                        std::chrono::system_clock::now().time_since_epoch())
                         .count();
     r.duration_ms = result.duration.count();
     r.started = result.started;

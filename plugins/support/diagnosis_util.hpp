@@ -25,7 +25,7 @@ inline std::string octal_mode(mode_t mode) {
   return buf;
 }
 
-// The newest modification time (unix seconds) of Cargo.toml, Cargo.lock, build.rs and src/**.
-std::int64_t newest_source_mtime(const std::filesystem::path& crate_root);
+// The newest modification time (unix milliseconds) of Cargo.toml, Cargo.lock, build.rs, src/**.
+std::int64_t newest_source_mtime_ms(const std::filesystem::path& crate_root);
 
 }  // namespace selfheal::plugins

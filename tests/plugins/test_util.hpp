@@ -28,8 +28,9 @@ struct CrateFixture {
     r.started = true;
     r.exit_code = exit_code;
     r.signal = signal;
-    r.finished_at = std::chrono::duration_cast<std::chrono::seconds>(
-                        std::chrono::system_clock::now().time_since_epoch()).count() + 60;
+    const auto later = std::chrono::system_clock::now() + std::chrono::seconds(60);
+    r.started_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(later.time_since_epoch()).count();
+    r.finished_at = std::chrono::duration_cast<std::chrono::seconds>(later.time_since_epoch()).count();
     r.command = "cargo build";
     plugins::write_build_record(crate.paths(), r);
     std::ofstream out(plugins::build_output_file(crate.paths()), std::ios::trunc);

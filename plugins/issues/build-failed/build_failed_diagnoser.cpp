@@ -12,7 +12,7 @@ std::optional<sdk::Diagnosis> BuildFailedDiagnoser::diagnose(const sdk::Context&
     auto record = read_build_record(c);
     if (!record || record->success() || record->cancelled) return std::nullopt;
     // Sources changed since that build: its verdict is stale; the next build decides.
-    if (newest_source_mtime(c.root) > record->finished_at) return std::nullopt;
+    if (newest_source_mtime_ms(c.root) > record->started_at_ms) return std::nullopt;
 
     auto output = parse_cargo_output(read_build_output(c));
     // An error in the crate's own source: no rebuild can fix it, so report, do not retry.

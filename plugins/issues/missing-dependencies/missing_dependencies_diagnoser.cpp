@@ -42,7 +42,7 @@ std::optional<sdk::Diagnosis> MissingDependenciesDiagnoser::diagnose(
     const auto& c = context.crate();
     auto record = read_build_record(c);
     if (!record || record->success()) return std::nullopt;
-    if (newest_source_mtime(c.root) > record->finished_at) return std::nullopt;  // stale record
+    if (newest_source_mtime_ms(c.root) > record->started_at_ms) return std::nullopt;  // stale
     std::set<std::string> crates;
     sdk::Value requirements = sdk::Value::list();
     sdk::Value lines = sdk::Value::list();

@@ -108,11 +108,19 @@ TEST(ComponentHandle, AFailedMigrationKeepsTheOldImplementation) {
   ComponentHandle<sdk::BloomFilter> handle(
       new_filter(), [](auto& h) { return std::make_unique<BloomFilterGate>(h); });
   ASSERT_TRUE(handle.call([](sdk::BloomFilter& f) { return f.insert("kept"); }).ok());
-  // A filter of another size refuses nothing, so make the import fail with a corrupt blob:
-  // an implementation whose import always fails.
-  class Refusing final : public components::CppBloomFilter {
+  // An implementation whose import always fails.
+  class Refusing final : public sdk::BloomFilter {
    public:
-    Refusing() : CppBloomFilter(1) {}
+    sdk::Result<bool> insert(std::string_view) noexcept override { return false; }
+    sdk::Result<bool> contains(std::string_view) const noexcept override { return false; }
+    sdk::Status clear() noexcept override { return {}; }
+    std::uint64_t item_count() const noexcept override { return 0; }
+    double saturation() const noexcept override { return 0; }
+    double estimated_false_positive_rate() const noexcept override { return 0; }
+    sdk::Status self_test() noexcept override { return {}; }
+    sdk::Result<std::vector<std::uint8_t>> export_state() const noexcept override {
+      return std::vector<std::uint8_t>{};
+    }
     sdk::Status import_state(std::span<const std::uint8_t>) noexcept override {
       return sdk::Status::error(sdk::Errc::corrupt_state, "refused");
     }

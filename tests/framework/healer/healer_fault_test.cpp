@@ -266,7 +266,7 @@ TEST(HealerFaults, ABuildThatHangsIsKilledAtTheTimeoutWithItsWholeGroup) {
 
 TEST(HealerFaults, AFullDiskIsReportedAndNotAutoFixed) {
   HarnessOptions o;
-  o.extra_settings = "  min_free_disk_mb: 1024\n";
+  o.min_free_disk_mb = 1024;
   o.diagnoser_config["disk_full"] = "{free_bytes_override: 10485760}";  // test double: 10 MiB
   HealerHarness h(o);
   auto d = h.diagnose();

@@ -33,6 +33,7 @@ struct HarnessOptions {
                                          "not_built", "corrupted_binary", "incompatible_version"};
   int abi_version = 1;
   int build_timeout = 120;
+  int min_free_disk_mb = 0;
 };
 
 class HealerHarness {
@@ -68,7 +69,8 @@ class HealerHarness {
       << "  plugin_dir: " << SELFHEAL_PLUGIN_DIR << "\n"
       << "  build_timeout: " << options_.build_timeout << "\n  max_retries: 3\n"
       << "  backoff: {base: 0.01, cap: 0.05, reset_after: 1}\n"
-      << "  min_free_memory_mb: 0\n  min_free_disk_mb: 0\n  log_level: warning\n"
+      << "  min_free_memory_mb: 0\n  min_free_disk_mb: " << options_.min_free_disk_mb
+      << "\n  log_level: warning\n"
       << options_.extra_settings
       << "crates:\n  - name: tiny\n    path: " << crate_dir().string()
       << "\n    library: selfheal_tiny\n    abi_version: " << options_.abi_version << "\n"
@@ -131,9 +133,6 @@ class HealerHarness {
   }
   void write_crate_file(const std::string& rel, const std::string& text) {
     std::ofstream(crate_dir() / rel, std::ios::trunc) << text;
-    // Sources must look newer than the last build record (seconds resolution).
-    auto later = std::filesystem::file_time_type::clock::now() + std::chrono::seconds(2);
-    std::filesystem::last_write_time(crate_dir() / rel, later);
   }
   std::string read(const std::filesystem::path& p) const {
     std::ifstream in(p);

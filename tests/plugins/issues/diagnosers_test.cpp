@@ -80,7 +80,7 @@ TEST(BuildFailed, ARecordOlderThanTheSourcesIsStale) {
   CrateFixture f;
   f.record_build(101, {"error: boom"});
   auto r = *read_build_record(f.crate.paths());
-  r.finished_at -= 3600;
+  r.started_at_ms -= 3'600'000;
   write_build_record(f.crate.paths(), r);
   EXPECT_FALSE(BuildFailedDiagnoser().diagnose(f.context));
 }
