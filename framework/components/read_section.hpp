@@ -39,7 +39,7 @@ class ReadSections {
   static void leave(Slot& s) {
     fence();
     const auto n = s.nesting.load(std::memory_order_relaxed) - 1;
-    if (n == 0) s.exits.store(s.exits.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    if (n == 0) s.exits.store(s.exits.load(std::memory_order_relaxed) + 1, std::memory_order_release);
     s.nesting.store(n, std::memory_order_release);
   }
 

@@ -132,7 +132,8 @@ std::vector<FixAttempt> HistoryStore::recent(std::int64_t limit, std::int64_t of
     a.message = s.text(9);
     a.trigger = s.text(10);
     a.details = from_json_text(s.text(11));
-    for (const auto& line : from_json_text(s.text(12)).items()) a.log_tail.push_back(line.as_string());
+    const sdk::Value tail = from_json_text(s.text(12));  // keep it alive while iterating
+    for (const auto& line : tail.items()) a.log_tail.push_back(line.as_string());
     out.push_back(std::move(a));
   }
   return out;
