@@ -23,10 +23,12 @@ test-asan: deps
 	cmake --build build-asan -j$(JOBS)
 	ctest --preset asan-ubsan
 
-# The concurrency tests (label "concurrency") under ThreadSanitizer, in build-tsan/.
+# The concurrency tests (label "concurrency") under ThreadSanitizer, in build-tsan/: only their
+# programs are built there.
+TSAN_TARGETS ?= component_handle_test process_runner_test
 test-tsan: deps
 	@[ -f build-tsan/CMakeCache.txt ] || cmake --preset tsan
-	cmake --build build-tsan -j$(JOBS)
+	cmake --build build-tsan -j$(JOBS) --target $(TSAN_TARGETS)
 	ctest --preset tsan -L concurrency
 
 bench: deps

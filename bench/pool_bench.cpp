@@ -1,5 +1,4 @@
-// Memory pool allocate+release vs malloc+free. The C++ pool plugin's logic is linked when
-// present (see bench/CMakeLists.txt); malloc is the baseline a user would pick instead.
+// The baseline a user would pick instead of the memory pool: malloc + free of the same size.
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
