@@ -1,7 +1,10 @@
 #include "healer/history_store.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <random>
 
@@ -77,4 +80,37 @@ TEST(HistoryStore, PagesWithOffset) {
 
 TEST(HistoryStore, AnUnopenableFileIsAClearError) {
   EXPECT_THROW(HistoryStore("/proc/selfheal/history.db"), std::runtime_error);
+}
+
+// A writer killed with SIGKILL in the middle of its writes leaves a database that opens, passes
+// SQLite's integrity check and holds every row that was committed before the kill.
+TEST(HistoryStore, SurvivesAKillNineDuringWrites) {
+  auto file = temp_db();
+  std::filesystem::create_directories(file.parent_path());
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::close(ready[0]);
+    HistoryStore store(file);
+    for (int i = 0;; ++i) {
+      store.record(attempt(i % 2 == 0));
+      if (i == 50) (void)!::write(ready[1], "x", 1);  // enough rows: the parent may kill now
+    }
+  }
+  ::close(ready[1]);
+  char byte = 0;
+  ASSERT_EQ(::read(ready[0], &byte, 1), 1);
+  ::close(ready[0]);
+  ASSERT_EQ(::kill(child, SIGKILL), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status));
+
+  HistoryStore reopened(file);
+  EXPECT_EQ(reopened.integrity_check(), "ok");
+  EXPECT_GE(reopened.totals().attempts, 51);
+  reopened.record(attempt(true));  // and it is writable again: no lock left held
+  std::filesystem::remove_all(file.parent_path());
 }
