@@ -8,11 +8,16 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"serve", "run the host: heal in the background, serve the HTTP API",
        "usage: selfheal serve [--config F] [--listen HOST:PORT]\n"
-       "  Loads the manifest and its plugins, heals the crates in the background and runs\n"
-       "  until SIGINT or SIGTERM. SIGHUP re-reads the manifest.\n"
+       "  Loads the manifest and its plugins, heals the crates in the background, serves the\n"
+       "  HTTP API (/health, /metrics, /livez, /readyz, /self-healing/*) and runs until SIGINT\n"
+       "  or SIGTERM. SIGHUP re-reads the manifest (as POST /self-healing/reload).\n"
        "  --config F          manifest (default config/plugins.yaml)\n"
-       "  --listen HOST:PORT  overrides settings.http.bind and settings.http.port\n"
-       "exit: 0 stopped by a signal, 3 invalid manifest, 4 could not start\n",
+       "  --listen HOST:PORT  overrides settings.http.bind and settings.http.port (port 0: any free\n"
+       "                      port; the log says \"listening on HOST:PORT\")\n"
+       "  Limits from the environment: SELFHEAL_HTTP_READ_TIMEOUT_MS (10000),\n"
+       "  SELFHEAL_HTTP_MAX_CONNECTIONS (256), SELFHEAL_HTTP_RATE (10/s), SELFHEAL_HTTP_BURST (20).\n"
+       "exit: 0 stopped by a signal, 2 bad --listen, 3 invalid manifest, 4 could not start\n"
+       "      (e.g. a non-loopback address without settings.http.token, or the port is taken)\n",
        {"config", "listen"}, {"help"}, &run_serve},
       {"check", "validate a manifest and print what it would load",
        "usage: selfheal check [--config F] [--json]\n"

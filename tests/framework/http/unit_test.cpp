@@ -1,0 +1,160 @@
+// Unit tests of the endpoint's parts that need no server: /health's verdicts, the metrics text,
+// the token bucket, target parsing and the router's 404/405/401/429.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "http/health_view.hpp"
+#include "http/metrics_view.hpp"
+#include "http/rate_limiter.hpp"
+#include "http/router.hpp"
+
+namespace selfheal::http {
+namespace {
+
+ComponentStatus component(const std::string& name, const std::string& active, bool rust_available,
+                          double rust_score = 10, double cpp_score = 1) {
+  ComponentStatus c;
+  c.name = name;
+  c.active = active;
+  c.implementations = {{"cpp", true, cpp_score, 0, "closed", ""},
+                       {"rust", rust_available, rust_score, 2, rust_available ? "closed" : "open",
+                        rust_available ? "" : "symbol missing"}};
+  return c;
+}
+
+TEST(HealthReport, HealthyDegradedUnhealthy) {
+  Manifest m;
+  HealerStatus healer;
+  healer.running = true;
+  LoaderStatus loader;
+  loader.components = {component("bloom_filter", "rust", true)};
+  auto r = health_report(m, healer, loader, std::nullopt);
+  EXPECT_EQ(r.status, Status::ok);
+  EXPECT_EQ(r.body.at("status"), "healthy");
+  EXPECT_EQ(r.body.at("self_healing").at("enabled"), true);
+  EXPECT_TRUE(r.body.at("self_healing").at("last_successful_build").is_null());
+
+  loader.components = {component("bloom_filter", "cpp", false)};
+  r = health_report(m, healer, loader, std::nullopt);
+  EXPECT_EQ(r.status, Status::ok);
+  EXPECT_EQ(r.body.at("status"), "degraded");
+  EXPECT_NE(std::string(r.body.at("reasons").as_array()[0].as_string()).find("symbol missing"), std::string::npos);
+
+  loader.components = {component("bloom_filter", "cpp", true)};  // rust better and available
+  EXPECT_EQ(health_report(m, healer, loader, std::nullopt).body.at("status"), "degraded");
+
+  loader.components = {component("bloom_filter", "rust", true)};
+  FixOutcome failed;
+  failed.error = "cargo failed";
+  r = health_report(m, healer, loader, failed);
+  EXPECT_EQ(r.body.at("status"), "degraded");
+  FixOutcome ok;
+  ok.success = true;
+  EXPECT_EQ(health_report(m, healer, loader, ok).body.at("status"), "healthy");
+
+  loader.components = {component("bloom_filter", "", false)};
+  r = health_report(m, healer, loader, ok);
+  EXPECT_EQ(r.status, Status::service_unavailable);
+  EXPECT_EQ(r.body.at("status"), "unhealthy");
+  EXPECT_TRUE(r.body.at("components").at("bloom_filter").is_null());
+}
+
+TEST(HealthReport, APinnedImplementationIsTheBest) {
+  Manifest m;
+  ComponentSpec spec;
+  spec.name = "bloom_filter";
+  spec.prefer = "cpp";
+  m.components = {spec};
+  LoaderStatus loader;
+  loader.components = {component("bloom_filter", "cpp", true)};
+  EXPECT_EQ(health_report(m, {}, loader, std::nullopt).body.at("status"), "healthy");
+}
+
+TEST(Metrics, PrometheusTextFromHistoryAndComponents) {
+  std::vector<FixAttempt> history(3);
+  history[0].issue_type = "not_built"; history[0].strategy = "build"; history[0].success = true; history[0].duration_ms = 700;
+  history[1].issue_type = "not_built"; history[1].strategy = "build"; history[1].success = false; history[1].duration_ms = 40000;
+  history[2].issue_type = "out_of_memory"; history[2].strategy = "free_memory"; history[2].success = true;
+  LoaderStatus loader;
+  loader.components = {component("bloom_filter", "cpp", false)};
+  loader.components[0].switches = 3;
+  const std::string text = metrics_text(history, loader, 7);
+  for (const char* line : {
+           "selfheal_fix_attempts_total{issue=\"not_built\",strategy=\"build\",outcome=\"success\"} 1\n",
+           "selfheal_fix_attempts_total{issue=\"not_built\",strategy=\"build\",outcome=\"failure\"} 1\n",
+           "selfheal_fix_attempts_total{issue=\"out_of_memory\",strategy=\"free_memory\",outcome=\"success\"} 1\n",
+           "selfheal_build_duration_seconds_bucket{le=\"0.5\"} 0\n",
+           "selfheal_build_duration_seconds_bucket{le=\"1\"} 1\n",
+           "selfheal_build_duration_seconds_bucket{le=\"60\"} 2\n",
+           "selfheal_build_duration_seconds_bucket{le=\"+Inf\"} 2\n",
+           "selfheal_build_duration_seconds_count 2\n",
+           "selfheal_build_duration_seconds_sum 40.700000000000003\n",
+           "selfheal_component_active{component=\"bloom_filter\",implementation=\"cpp\"} 1\n",
+           "selfheal_component_active{component=\"bloom_filter\",implementation=\"rust\"} 0\n",
+           "selfheal_component_switches_total{component=\"bloom_filter\"} 3\n",
+           "selfheal_breaker_state{component=\"bloom_filter\",implementation=\"rust\",state=\"open\"} 1\n",
+           "selfheal_breaker_state{component=\"bloom_filter\",implementation=\"rust\",state=\"closed\"} 0\n",
+           "selfheal_component_call_errors_total{component=\"bloom_filter\",implementation=\"rust\"} 2\n",
+           "selfheal_http_open_connections 7\n"})
+    EXPECT_NE(text.find(line), std::string::npos) << line << text;
+  EXPECT_EQ(escape_label("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+}
+
+TEST(RateLimiter, ABurstThenTheRate) {
+  RateLimiter limiter(2.0, 3.0);
+  const auto t0 = RateLimiter::Clock::now() + std::chrono::seconds(1);
+  EXPECT_TRUE(limiter.try_acquire(t0));  // refilled to the burst, not beyond
+  EXPECT_TRUE(limiter.try_acquire(t0));
+  EXPECT_TRUE(limiter.try_acquire(t0));
+  EXPECT_FALSE(limiter.try_acquire(t0));
+  EXPECT_FALSE(limiter.try_acquire(t0 + std::chrono::milliseconds(400)));
+  EXPECT_TRUE(limiter.try_acquire(t0 + std::chrono::milliseconds(600)));  // 2/s: one more
+}
+
+TEST(Target, PathAndDecodedQuery) {
+  auto t = parse_target("/a%20b?x=1&y=&z=%2F+q&flag");
+  EXPECT_TRUE(t.ok);
+  EXPECT_EQ(t.path, "/a b");
+  EXPECT_EQ(t.query["x"], "1");
+  EXPECT_EQ(t.query["y"], "");
+  EXPECT_EQ(t.query["z"], "/ q");
+  EXPECT_TRUE(t.query.count("flag"));
+  EXPECT_FALSE(parse_target("/a%2").ok);
+  EXPECT_FALSE(parse_target("/a?x=%zz").ok);
+}
+
+Response route(const Router& router, beast_http::verb method, const std::string& target,
+               const std::string& auth = {}) {
+  Request req{method, target, 11};
+  if (!auth.empty()) req.set(beast_http::field::authorization, auth);
+  Response out;
+  router.dispatch(std::move(req), [&](Response r) { out = std::move(r); });
+  return out;
+}
+
+TEST(Router, NotFoundMethodNotAllowedAuthAndRate) {
+  std::string token = "t";
+  Router router([&] { return token; }, std::make_shared<RateLimiter>(0.0001, 2));
+  router.add(beast_http::verb::get, "/a", [](Call c) { c.respond(json_response(Status::ok, "a")); });
+  router.add(beast_http::verb::post, "/b", [](Call c) { c.respond(json_response(Status::ok, "b")); });
+  router.add(beast_http::verb::get, "/f/{id}", [](Call c) { c.respond(json_response(Status::ok, c.param.c_str())); });
+  EXPECT_EQ(route(router, beast_http::verb::get, "/a").result(), Status::ok);
+  EXPECT_EQ(route(router, beast_http::verb::get, "/f/42").body(), "\"42\"\n");
+  EXPECT_EQ(route(router, beast_http::verb::get, "/f/").result(), Status::not_found);
+  EXPECT_EQ(route(router, beast_http::verb::get, "/f/1/2").result(), Status::not_found);
+  EXPECT_EQ(route(router, beast_http::verb::get, "/zz").result(), Status::not_found);
+  auto r = route(router, beast_http::verb::get, "/b");
+  EXPECT_EQ(r.result(), Status::method_not_allowed);
+  EXPECT_EQ(r[beast_http::field::allow], "POST");
+  EXPECT_EQ(route(router, beast_http::verb::post, "/b").result(), Status::unauthorized);
+  EXPECT_EQ(route(router, beast_http::verb::post, "/b", "Bearer x").result(), Status::unauthorized);
+  EXPECT_EQ(route(router, beast_http::verb::post, "/b", "Bearer t").result(), Status::ok);
+  EXPECT_EQ(route(router, beast_http::verb::post, "/b", "Bearer t").result(), Status::ok);
+  EXPECT_EQ(route(router, beast_http::verb::post, "/b", "Bearer t").result(), Status::too_many_requests);
+  token.clear();  // no token configured: open (the rate limit still applies)
+  EXPECT_EQ(route(router, beast_http::verb::post, "/b").result(), Status::too_many_requests);
+}
+
+}  // namespace
+}  // namespace selfheal::http
