@@ -252,32 +252,44 @@ std::vector<ComponentChange> ComponentLoader::check() {
       if (crate_of != crate.name) continue;
       for (auto& [impl_name, impl] : c.implementations) {
         if (!needs_artifact(impl)) continue;
-        const bool was = impl.available;
         impl.available = library != nullptr;
         impl.error = library ? std::string() : why;
-        if (library && (!was || impl.performance_score == 0.0 || impl.artifact_sha != sha))
+        if (library && (impl.performance_score == 0.0 || impl.scored_sha != sha)) {
+          // An artifact the adapter cannot use (missing symbols, other ABI) is not available.
           impl.performance_score = calibrate(c, impl, library);
+          impl.scored_sha = sha;
+          if (impl.performance_score <= 0.0) {
+            impl.available = false;
+            impl.error = "the artifact does not provide this component";
+          }
+        }
       }
-      // The active Rust instance runs from the store, whatever happens in target/: it falls
-      // back only when it fails.
       auto active = c.implementations.find(c.active);
-      if (active != c.implementations.end() && needs_artifact(active->second) && c.handle) {
+      const bool active_from_artifact =
+          active != c.implementations.end() && needs_artifact(active->second) && c.handle;
+      if (active_from_artifact) {
+        // The active Rust instance runs from the store, whatever happens in target/: it falls
+        // back only when it fails, and moves on only to a newer healthy artifact.
         const auto st = c.handle->current().self_test();
         if (!st.ok()) {
           active->second.breaker.state = CircuitBreaker::State::open;
           active->second.breaker.retry_at = std::chrono::steady_clock::now() + kBreakerCooldown;
           active->second.error = "self-test failed: " + st.message;
         }
+        if (active->second.breaker.state != CircuitBreaker::State::open) {
+          if (library && active->second.available && active->second.artifact_sha != sha)
+            switch_component(c, c.active, library, sha, changes);
+          continue;
+        }
       }
-      const bool active_failed = active != c.implementations.end() &&
-                                 active->second.breaker.state == CircuitBreaker::State::open;
       auto target = choose(c);
       if (!target) continue;
-      const auto& chosen = c.implementations.at(*target);
-      const bool stale_artifact = *target == c.active && needs_artifact(chosen) && library &&
-                                  chosen.artifact_sha != sha;
-      if (*target != c.active || stale_artifact || active_failed)
+      const bool active_failed = active != c.implementations.end() &&
+                                 active->second.breaker.state == CircuitBreaker::State::open;
+      if (*target != c.active || active_failed) {
+        const auto& chosen = c.implementations.at(*target);
         switch_component(c, *target, needs_artifact(chosen) ? library : nullptr, sha, changes);
+      }
     }
   }
   for (const auto& crate : manifest_.crates) {

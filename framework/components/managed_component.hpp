@@ -38,6 +38,7 @@ struct Implementation {
   std::uint64_t error_count = 0;
   CircuitBreaker breaker;
   std::string artifact_sha;  // for needs_artifact implementations: the artifact of the instance
+  std::string scored_sha;    // the artifact performance_score was measured on
 };
 
 // Type-erased access to the three handle types.
