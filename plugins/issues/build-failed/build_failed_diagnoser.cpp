@@ -12,7 +12,13 @@ std::optional<sdk::Diagnosis> BuildFailedDiagnoser::diagnose(const sdk::Context&
     auto record = read_build_record(c);
     if (!record || record->success() || record->cancelled) return std::nullopt;
     // Sources changed since that build: its verdict is stale; the next build decides.
-    if (newest_source_mtime_ms(c.root) > record->started_at_ms) return std::nullopt;
+    const auto newest_source = newest_source_mtime_ms(c.root);
+    if (newest_source > record->started_at_ms) {
+      context.logger().debug("last build record is older than the sources (" +
+                             std::to_string(record->started_at_ms) + " < " +
+                             std::to_string(newest_source) + "): not judged");
+      return std::nullopt;
+    }
 
     auto output = parse_cargo_output(read_build_output(c));
     // An error in the crate's own source: no rebuild can fix it, so report, do not retry.
@@ -34,6 +40,8 @@ std::optional<sdk::Diagnosis> BuildFailedDiagnoser::diagnose(const sdk::Context&
     d.details.set("signal", record->signal);
     d.details.set("timed_out", record->timed_out);
     d.details.set("command", record->command);
+    d.details.set("build_started_at_ms", record->started_at_ms);
+    d.details.set("newest_source_ms", newest_source);
     d.details.set("errors", to_value(output.errors));
     d.details.set("errors_in_crate_source", own_source);
     sdk::Value tail = sdk::Value::list();

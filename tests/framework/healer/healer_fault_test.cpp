@@ -85,7 +85,8 @@ TEST(HealerFaults, ACompileErrorIsReportedWithItsErrorsAndNotRetriedUntilFixed) 
 
   h.write_crate_file("src/lib.rs", good);
   auto third = h.fix();
-  EXPECT_TRUE(third.success) << third.error.value_or("");
+  EXPECT_TRUE(third.success) << third.error.value_or("") << "\nlast build record:\n"
+                             << h.read(h.state_dir() / "tiny" / "last-build.status");
   EXPECT_EQ(third.strategy_used, "build");
 }
 
@@ -104,7 +105,9 @@ TEST(HealerFaults, ABrokenBuildCacheNeedsACleanBuild) {
   EXPECT_TRUE(first.remaining->can_auto_fix);
   auto second = h.fix();
   EXPECT_TRUE(second.success) << second.error.value_or("");
-  EXPECT_EQ(second.strategy_used, "clean_build");
+  EXPECT_EQ(second.strategy_used, "clean_build")
+      << "diagnosed " << second.issue_type.value_or("healthy") << "; build output:\n"
+      << h.read(h.state_dir() / "tiny" / "last-build.log");
   EXPECT_EQ(last_row(h).strategy, "clean_build");
 }
 
