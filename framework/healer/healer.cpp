@@ -140,9 +140,13 @@ std::shared_future<FixOutcome> Healer::start_fix(FixRequest request) {
       listeners = listeners_;
     }
     for (const auto& listener : listeners) listener(outcome);
+    {
+      // Not busy before the result is published: a caller that got this result and asks again
+      // must start a new fix, not join this finished one.
+      std::lock_guard l(mutex_);
+      crate->busy = false;
+    }
     promise.set_value(outcome);
-    std::lock_guard l(mutex_);
-    crate->busy = false;
   });
   return crate->running;
 }

@@ -107,7 +107,9 @@ TEST(HealerFaults, ABrokenBuildCacheNeedsACleanBuild) {
   EXPECT_TRUE(second.success) << second.error.value_or("");
   EXPECT_EQ(second.strategy_used, "clean_build")
       << "diagnosed " << second.issue_type.value_or("healthy") << "; build output:\n"
-      << h.read(h.state_dir() / "tiny" / "last-build.log");
+      << h.read(h.state_dir() / "tiny" / "last-build.log") << "\nrecord:\n"
+      << h.read(h.state_dir() / "tiny" / "last-build.status") << "\nfirst attempts: "
+      << first.attempts.size() << " " << (first.attempts.empty() ? "" : first.attempts[0].strategy);
   EXPECT_EQ(last_row(h).strategy, "clean_build");
 }
 
