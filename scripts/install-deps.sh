@@ -7,6 +7,7 @@ packages=(
   cmake make g++ pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-filesystem1.81-dev libboost-system1.81-dev
   libyaml-cpp-dev libgtest-dev libgmock-dev libsqlite3-dev libbenchmark-dev
+  curl  # tests/sdk: the installed host's HTTP API
 )
 # Rust: cargo/rustc may come from rustup (~/.cargo/bin); only install Debian's when none is found.
 if ! command -v cargo >/dev/null 2>&1 && [ ! -x "${HOME:-/root}/.cargo/bin/cargo" ]; then

@@ -9,10 +9,6 @@ std::string sdk_version(std::uint32_t major, std::uint32_t minor) {
   return std::to_string(major) + "." + std::to_string(minor);
 }
 
-std::string host_sdk() {
-  return sdk_version(SELFHEAL_SDK_VERSION_MAJOR, SELFHEAL_SDK_VERSION_MINOR);
-}
-
 bool known_kind(std::uint32_t kind) {
   return kind == SELFHEAL_KIND_DIAGNOSER || kind == SELFHEAL_KIND_STRATEGY ||
          kind == SELFHEAL_KIND_COMPONENT;
@@ -53,6 +49,12 @@ std::optional<sdk::PluginKind> parse_plugin_kind(std::string_view name) {
 
 DescriptorCheck check_descriptor(const selfheal_plugin_descriptor_t& d, const std::string& file,
                                  const DescriptorExpectation& expected) {
+  return check_descriptor(d, file, expected, HostSdk{});
+}
+
+DescriptorCheck check_descriptor(const selfheal_plugin_descriptor_t& d, const std::string& file,
+                                 const DescriptorExpectation& expected, const HostSdk& host) {
+  const std::string host_sdk = sdk_version(host.major, host.minor);
   DescriptorCheck check;
   if (d.magic != SELFHEAL_DESCRIPTOR_MAGIC) {
     char found[16];
@@ -67,13 +69,13 @@ DescriptorCheck check_descriptor(const selfheal_plugin_descriptor_t& d, const st
   info.api_minor = d.api_minor;
   check.info = info;
   const std::string plugin_sdk = sdk_version(d.api_major, d.api_minor);
-  if (d.api_major != SELFHEAL_SDK_VERSION_MAJOR)
+  if (d.api_major != host.major)
     return refuse(std::move(check), DescriptorProblem::major_mismatch, file,
-                  "built against SDK " + plugin_sdk + ", host provides SDK " + host_sdk() +
+                  "built against SDK " + plugin_sdk + ", host provides SDK " + host_sdk +
                       " (major must match)");
-  if (d.api_minor > SELFHEAL_SDK_VERSION_MINOR)
+  if (d.api_minor > host.minor)
     return refuse(std::move(check), DescriptorProblem::minor_newer, file,
-                  "built against SDK " + plugin_sdk + ", host provides SDK " + host_sdk() +
+                  "built against SDK " + plugin_sdk + ", host provides SDK " + host_sdk +
                       " (minor must not be newer)");
   if (d.struct_size < min_descriptor_size())
     return refuse(std::move(check), DescriptorProblem::too_small, file,
@@ -96,10 +98,10 @@ DescriptorCheck check_descriptor(const selfheal_plugin_descriptor_t& d, const st
   if (info.cxx_abi_tag.empty())
     return refuse(std::move(check), DescriptorProblem::missing_field, file,
                   "descriptor of '" + info.name + "' has no C++ ABI tag");
-  if (info.cxx_abi_tag != SELFHEAL_CXX_ABI_TAG)
+  if (info.cxx_abi_tag != host.cxx_abi_tag)
     return refuse(
         std::move(check), DescriptorProblem::abi_mismatch, file,
-        "built with C++ ABI '" + info.cxx_abi_tag + "', host uses '" + SELFHEAL_CXX_ABI_TAG + "'");
+        "built with C++ ABI '" + info.cxx_abi_tag + "', host uses '" + host.cxx_abi_tag + "'");
   if (!known_kind(d.kind))
     return refuse(std::move(check), DescriptorProblem::kind_mismatch, file,
                   "descriptor declares " + plugin_kind_name(d.kind));

@@ -46,6 +46,14 @@ struct DescriptorCheck {
   bool ok() const { return problem == DescriptorProblem::none; }
 };
 
+// The SDK a host provides: by default this build's (SELFHEAL_SDK_VERSION_*, SELFHEAL_CXX_ABI_TAG).
+// Tests pass another one to check the versioning rules against versions that do not exist yet.
+struct HostSdk {
+  std::uint32_t major = SELFHEAL_SDK_VERSION_MAJOR;
+  std::uint32_t minor = SELFHEAL_SDK_VERSION_MINOR;
+  std::string cxx_abi_tag = SELFHEAL_CXX_ABI_TAG;
+};
+
 // The smallest struct_size the host accepts: everything up to and including cxx_abi_tag.
 std::size_t min_descriptor_size();
 
@@ -55,6 +63,10 @@ std::size_t min_descriptor_size();
 DescriptorCheck check_descriptor(const selfheal_plugin_descriptor_t& descriptor,
                                  const std::string& file,
                                  const DescriptorExpectation& expected = {});
+// The same, judged against `host` instead of this build's SDK.
+DescriptorCheck check_descriptor(const selfheal_plugin_descriptor_t& descriptor,
+                                 const std::string& file, const DescriptorExpectation& expected,
+                                 const HostSdk& host);
 
 // "diagnoser", "strategy", "component"; "unknown kind N" otherwise.
 std::string plugin_kind_name(std::uint32_t kind);
