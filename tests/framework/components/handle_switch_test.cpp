@@ -17,7 +17,8 @@ using namespace selfheal;
 namespace {
 
 std::unique_ptr<sdk::BloomFilter> new_filter() {
-  return std::make_unique<components::CppBloomFilter>(components::sbbf_blocks_for(200000, 0.01));
+  // Small enough that 1000 state migrations stay quick under ThreadSanitizer.
+  return std::make_unique<components::CppBloomFilter>(components::sbbf_blocks_for(50000, 0.01));
 }
 
 // A minimal pool for the routing test: malloc'd buffers, ids counted, outstanding tracked.
