@@ -93,7 +93,7 @@ void expect_default_content(const Manifest& m, const std::filesystem::path& root
     EXPECT_EQ(c.name, name);
     EXPECT_EQ(c.implementations, (std::map<std::string, std::string>{{"cpp", name + "_cpp"},
                                                                      {"rust", name + "_rust"}}));
-    EXPECT_EQ(c.prefer, "auto");
+    EXPECT_EQ(c.prefer, "rust");  // the original always used Rust when it was available
     EXPECT_EQ(c.crate, "rust-core");
   }
 
