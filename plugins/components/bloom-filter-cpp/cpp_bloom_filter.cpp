@@ -29,6 +29,7 @@ sdk::Result<std::vector<std::uint8_t>> CppBloomFilter::export_state() const noex
 
 sdk::Status CppBloomFilter::import_state(std::span<const std::uint8_t> state) noexcept {
   try {
+    if (filter_->assign_state(state)) return {};  // same size: reuse the memory
     auto filter = SplitBlockBloom::from_state(state);
     if (!filter)
       return sdk::Status::error(sdk::Errc::corrupt_state, "not a valid Bloom filter state");

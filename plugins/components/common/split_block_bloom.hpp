@@ -19,6 +19,7 @@
 #pragma once
 
 #include <atomic>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -161,26 +162,48 @@ class SplitBlockBloom {
     put32(out.data() + 12, 0);
     put64(out.data() + 16, num_blocks_);
     put64(out.data() + 24, item_count());
-    for (std::uint64_t i = 0; i < num_blocks_ * 8; ++i)
-      put32(out.data() + kBloomHeader + 4 * i, word(i).load(std::memory_order_relaxed));
+    // Callers are paused during export (see the threading note above): a bulk copy is safe.
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(out.data() + kBloomHeader, words_.get(), num_blocks_ * 32);
+    } else {
+      for (std::uint64_t i = 0; i < num_blocks_ * 8; ++i)
+        put32(out.data() + kBloomHeader + 4 * i, word(i).load(std::memory_order_relaxed));
+    }
     return out;
+  }
+
+  // Replaces this filter's contents with exported state of the same size, reusing its memory
+  // (no allocation, no page faults while callers are paused). False when the blob is malformed
+  // or of another size; the filter is then unchanged.
+  bool assign_state(std::span<const std::uint8_t> s) {
+    if (!valid_header(s) || get64(s.data() + 16) != num_blocks_) return false;
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(words_.get(), s.data() + kBloomHeader, num_blocks_ * 32);
+    } else {
+      for (std::uint64_t i = 0; i < num_blocks_ * 8; ++i)
+        word(i).store(get32(s.data() + kBloomHeader + 4 * i), std::memory_order_relaxed);
+    }
+    items_.store(get64(s.data() + 24), std::memory_order_relaxed);
+    return true;
   }
 
   // A filter from exported state, or null when the blob is malformed.
   static std::unique_ptr<SplitBlockBloom> from_state(std::span<const std::uint8_t> s) {
+    if (!valid_header(s)) return nullptr;
+    auto filter = std::make_unique<SplitBlockBloom>(get64(s.data() + 16));
+    filter->assign_state(s);
+    return filter;
+  }
+
+  // The header is well formed and the size matches its block count.
+  static bool valid_header(std::span<const std::uint8_t> s) {
     if (s.size() < kBloomHeader || get32(s.data()) != kBloomMagic ||
         get32(s.data() + 4) != kBloomVersion || get32(s.data() + 8) != 0 ||
         get32(s.data() + 12) != 0)
-      return nullptr;
+      return false;
     const std::uint64_t blocks = get64(s.data() + 16);
-    if (blocks == 0 || blocks > kBloomMaxBlocks || (s.size() - kBloomHeader) / 32 != blocks ||
-        (s.size() - kBloomHeader) % 32 != 0)
-      return nullptr;
-    auto filter = std::make_unique<SplitBlockBloom>(blocks);
-    for (std::uint64_t i = 0; i < blocks * 8; ++i)
-      filter->word(i).store(get32(s.data() + kBloomHeader + 4 * i), std::memory_order_relaxed);
-    filter->items_.store(get64(s.data() + 24), std::memory_order_relaxed);
-    return filter;
+    return blocks != 0 && blocks <= kBloomMaxBlocks && (s.size() - kBloomHeader) / 32 == blocks &&
+           (s.size() - kBloomHeader) % 32 == 0;
   }
 
  private:
