@@ -299,7 +299,7 @@ void Healer::check_once() {
     {
       std::lock_guard lock(mutex_);
       if (!report.diagnosis) retry_.record_healthy(now);
-      else attempt = report.diagnosis->can_auto_fix &&
+      else attempt = manifest_.settings.auto_fix && report.diagnosis->can_auto_fix &&
                      retry_.may_attempt(report.diagnosis->issue_type, now);
     }
     if (attempt) {

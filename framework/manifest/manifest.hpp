@@ -30,6 +30,8 @@ struct HttpSettings {
 
 struct ManifestSettings {
   std::chrono::seconds check_interval{300};  // RUST_CHECK_INTERVAL
+  // false: periodic checks diagnose and report but only an operator's fix request repairs.
+  bool auto_fix = true;
   std::uint32_t max_retries = 3;             // RUST_MAX_RETRIES
   std::chrono::seconds build_timeout{600};   // RUST_BUILD_TIMEOUT
   std::chrono::milliseconds backoff_base{2000};

@@ -97,7 +97,7 @@ void read_settings(ReadContext& ctx, const Field* field, ManifestSettings& s) {
   MapReader map(ctx.diag, *field);
   map.allow_only({"check_interval", "max_retries", "build_timeout", "backoff", "state_dir",
                   "plugin_dir", "log_level", "min_free_memory_mb", "min_free_disk_mb", "build_jobs",
-                  "toolchain_path", "http"});
+                  "toolchain_path", "http", "auto_fix"});
   auto integer = [&](const char* name, std::int64_t min, std::int64_t max, auto store) {
     if (const Field* f = map.find(name))
       if (auto v = read_integer(ctx.diag, *f, min, max)) store(*v);
@@ -124,6 +124,8 @@ void read_settings(ReadContext& ctx, const Field* field, ManifestSettings& s) {
           [&](std::int64_t v) { s.build_jobs = static_cast<unsigned>(v); });
   if (const Field* f = map.find("toolchain_path")) read_toolchain_path(ctx, *f, s);
   if (const Field* f = map.find("http")) read_http(ctx, *f, s.http);
+  if (const Field* f = map.find("auto_fix"))
+    if (auto v = read_bool(ctx.diag, *f)) s.auto_fix = *v;
 }
 
 }  // namespace selfheal::manifest_detail

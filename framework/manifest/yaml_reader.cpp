@@ -186,6 +186,15 @@ std::optional<std::int64_t> read_integer(Diagnostics& diag, const Field& field, 
   return v;
 }
 
+std::optional<bool> read_bool(Diagnostics& diag, const Field& field) {
+  const YAML::Mark m = value_mark(field);
+  if (!field.value.IsScalar() || scalar_kind(field.value) != ScalarKind::boolean) {
+    diag.error(m, field.key, "expected true or false, got " + describe(field.value));
+    return std::nullopt;
+  }
+  return parse_bool(field.value.Scalar());
+}
+
 std::optional<double> read_number(Diagnostics& diag, const Field& field, double min, double max) {
   const YAML::Mark m = value_mark(field);
   ScalarKind kind = field.value.IsScalar() ? scalar_kind(field.value) : ScalarKind::null;

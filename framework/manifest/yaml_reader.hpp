@@ -65,6 +65,8 @@ std::optional<std::vector<Field>> read_list(Diagnostics& diag, const Field& fiel
 std::optional<std::int64_t> read_integer(
     Diagnostics& diag, const Field& field, std::int64_t min,
     std::int64_t max = std::numeric_limits<std::int64_t>::max());
+// true/false (YAML 1.2 core schema spellings).
+std::optional<bool> read_bool(Diagnostics& diag, const Field& field);
 // An integer or a float, finite, within [min, max].
 std::optional<double> read_number(Diagnostics& diag, const Field& field, double min, double max);
 // A scalar's text; null and booleans are not strings. Empty text is an error unless allowed.

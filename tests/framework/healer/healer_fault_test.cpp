@@ -52,6 +52,19 @@ TEST(HealerFaults, AHealthyCrateIsLeftAlone) {
   EXPECT_EQ(std::filesystem::last_write_time(h.artifact()), mtime);
 }
 
+TEST(HealerFaults, WithAutoFixOffAPeriodicCheckReportsButOnlyAFixRequestRepairs) {
+  HarnessOptions options;
+  options.extra_settings = "  auto_fix: false\n";
+  HealerHarness h(options);
+  h.host().healer().check_once();
+  EXPECT_EQ(h.host().history().totals().attempts, 0);
+  EXPECT_FALSE(std::filesystem::exists(h.artifact()));
+  EXPECT_EQ(h.diagnose().diagnosis->issue_type, "not_built");
+  auto outcome = h.fix();
+  EXPECT_TRUE(outcome.success) << outcome.error.value_or("");
+  EXPECT_TRUE(std::filesystem::exists(h.artifact()));
+}
+
 TEST(HealerFaults, ADeletedArtifactIsRebuilt) {
   HealerHarness h;
   h.build_healthy();

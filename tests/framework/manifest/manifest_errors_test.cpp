@@ -94,6 +94,16 @@ crates:
       HasError(load, "crates[0].abi_version", 11, 67, "expected an integer, got a string '1'"));
 }
 
+TEST_F(ManifestTest, AutoFixMustBeABoolean) {
+  auto load = parse(R"(
+version: 1
+settings:
+  auto_fix: 1
+)");
+  EXPECT_FALSE(load.manifest);
+  EXPECT_TRUE(HasError(load, "settings.auto_fix", 3, 13, "expected true or false, got an integer 1")) << all_errors(load);
+}
+
 TEST_F(ManifestTest, EmptyValueIsReportedAtItsKey) {
   auto load = parse(R"(
 version: 1
