@@ -40,10 +40,32 @@ std::string info_field(const std::string& info, const std::string& key) {
   return {};
 }
 
+// Writes `text` to `file` through a temporary and a rename, so a reader sees all or nothing.
+bool write_atomically(const std::filesystem::path& file, const std::string& text) {
+  const auto tmp = file.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << text;
+    if (!out.flush()) return false;
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, file, ec);
+  return !ec;
+}
+
 }  // namespace
 
-ArtifactStore::ArtifactStore(std::filesystem::path crate_state_dir, Probe probe)
-    : root_(std::move(crate_state_dir) / "artifacts"), probe_(std::move(probe)) {}
+ArtifactStore::ArtifactStore(std::filesystem::path crate_state_dir, Probe probe, Fingerprint fingerprint)
+    : root_(std::move(crate_state_dir) / "artifacts"),
+      probe_(std::move(probe)),
+      fingerprint_(std::move(fingerprint)) {}
+
+std::filesystem::path ArtifactStore::index_file(const std::string& fingerprint) const {
+  std::string name = fingerprint;
+  for (auto& ch : name)
+    if (ch == ':' || ch == '/') ch = '-';
+  return root_ / "by-fingerprint" / name;
+}
 
 sdk::Result<sdk::ArtifactRecord> ArtifactStore::accept(const sdk::CratePaths& crate) {
   auto probe = probe_(crate.artifact);
@@ -52,6 +74,10 @@ sdk::Result<sdk::ArtifactRecord> ArtifactStore::accept(const sdk::CratePaths& cr
                               "probe refused " + crate.artifact.string() + ": " + probe.error);
   auto sha = sha256_file(crate.artifact);
   if (!sha) return sdk::Status::error(sdk::Errc::unavailable, "cannot read " + crate.artifact.string());
+  const auto known = read_record(*sha);
+  std::string fingerprint = known ? fingerprint_of(*sha) : std::string();
+  if (fingerprint.empty() && fingerprint_)
+    fingerprint = fingerprint_(crate, info_field(probe.build_info, "rustc_version")).value_or("");
   std::lock_guard lock(mutex_);
   const auto dir = root_ / *sha;
   const auto file = dir / crate.artifact.filename();
@@ -75,20 +101,22 @@ sdk::Result<sdk::ArtifactRecord> ArtifactStore::accept(const sdk::CratePaths& cr
   record.abi_version = probe.abi_version.value_or(0);
   record.crate_version = info_field(probe.build_info, "crate_version");
   record.rustc_version = info_field(probe.build_info, "rustc_version");
-  record.built_at = std::chrono::system_clock::now();
-  {
-    std::ofstream out(dir / "record", std::ios::trunc);
+  // The same bytes accepted again (every check, or restored from the store) keep their time.
+  record.built_at = known ? known->built_at : std::chrono::system_clock::now();
+  if (!known || fingerprint_of(*sha) != fingerprint) {
+    std::ostringstream out;
     out << "sha256=" << record.sha256 << "\npath=" << record.path.string()
         << "\nabi_version=" << record.abi_version << "\ncrate_version=" << record.crate_version
         << "\nrustc_version=" << record.rustc_version << "\nbuilt_at="
         << std::chrono::duration_cast<std::chrono::seconds>(record.built_at.time_since_epoch()).count()
-        << "\n";
+        << "\nfingerprint=" << fingerprint << "\n";
+    write_atomically(dir / "record", out.str());
   }
-  {
-    std::ofstream current(root_ / "current.tmp", std::ios::trunc);
-    current << record.sha256 << "\n";
+  if (!fingerprint.empty()) {
+    std::filesystem::create_directories(index_file(fingerprint).parent_path(), ec);
+    write_atomically(index_file(fingerprint), record.sha256 + "\n");
   }
-  std::filesystem::rename(root_ / "current.tmp", root_ / "current", ec);
+  write_atomically(root_ / "current", record.sha256 + "\n");
   return record;
 }
 
@@ -106,6 +134,50 @@ std::optional<sdk::ArtifactRecord> ArtifactStore::read_record(const std::string&
       std::chrono::seconds(std::strtoll(info_field(text, "built_at").c_str(), nullptr, 10)));
   if (r.sha256 != sha) return std::nullopt;
   return r;
+}
+
+std::string ArtifactStore::fingerprint_of(const std::string& sha256) const {
+  std::ifstream in(root_ / sha256 / "record");
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  return info_field(text, "fingerprint");
+}
+
+std::optional<sdk::ArtifactRecord> ArtifactStore::find(const std::string& fingerprint) const {
+  if (fingerprint.empty()) return std::nullopt;
+  std::ifstream in(index_file(fingerprint));
+  std::string sha;
+  if (!(in >> sha)) return std::nullopt;
+  auto record = read_record(sha);
+  // The index is only a hint: the record must say the same, and the bytes must be intact.
+  if (!record || fingerprint_of(sha) != fingerprint || sha256_file(record->path) != sha)
+    return std::nullopt;
+  return record;
+}
+
+sdk::Result<sdk::ArtifactRecord> ArtifactStore::restore(const std::string& fingerprint,
+                                                        const std::filesystem::path& destination) const {
+  auto record = find(fingerprint);
+  if (!record)
+    return sdk::Status::error(sdk::Errc::not_found,
+                              "no verified artifact stored for fingerprint " + fingerprint);
+  std::error_code ec;
+  std::filesystem::create_directories(destination.parent_path(), ec);
+  const auto tmp = destination.parent_path() / ("." + destination.filename().string() + ".restore");
+  std::filesystem::remove(tmp, ec);
+  std::filesystem::copy_file(record->path, tmp, ec);
+  if (ec) return sdk::Status::error(sdk::Errc::unavailable, "cannot copy to " + tmp.string() + ": " + ec.message());
+  if (sha256_file(tmp) != record->sha256) {
+    std::filesystem::remove(tmp, ec);
+    return sdk::Status::error(sdk::Errc::unavailable, "the restored copy does not match its checksum");
+  }
+  ::chmod(tmp.c_str(), 0755);
+  // rename() replaces whatever is there (garbage, a chmod 000 file) without reading it.
+  std::filesystem::rename(tmp, destination, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    return sdk::Status::error(sdk::Errc::unavailable, "cannot restore " + destination.string() + ": " + ec.message());
+  }
+  return *record;
 }
 
 std::optional<sdk::ArtifactRecord> ArtifactStore::current() const {

@@ -3,7 +3,8 @@
 // into the store under its checksum, and loaded only from there: never from target/, and never
 // unloaded (new bytes get a new path, so dlopen never returns a stale mapping). Its build
 // metadata is recorded beside it so the diagnosers judge corruption and versions against it.
-// MT safe.
+// Each artifact is also indexed by its build fingerprint (what produced it), so an artifact lost
+// from target/ can be restored instead of rebuilt. MT safe.
 #pragma once
 
 #include <filesystem>
@@ -21,10 +22,22 @@ namespace selfheal {
 class ArtifactStore {
  public:
   using Probe = std::function<sdk::ProbeResult(const std::filesystem::path&)>;
-  ArtifactStore(std::filesystem::path crate_state_dir, Probe probe);
+  // The build fingerprint of the crate's artifact in target/, given the rustc version the
+  // artifact reports; nullopt when it cannot be told (e.g. sources newer than the artifact).
+  using Fingerprint = std::function<std::optional<std::string>(const sdk::CratePaths&,
+                                                               const std::string& artifact_rustc)>;
+  ArtifactStore(std::filesystem::path crate_state_dir, Probe probe, Fingerprint fingerprint = {});
 
   // Probes the crate's fresh artifact and stores it (idempotent for the same bytes).
   sdk::Result<sdk::ArtifactRecord> accept(const sdk::CratePaths& crate);
+  // The fingerprint recorded for a stored artifact ("" when none was known).
+  std::string fingerprint_of(const std::string& sha256) const;
+  // The stored artifact built from `fingerprint`, its copy verified against its checksum.
+  std::optional<sdk::ArtifactRecord> find(const std::string& fingerprint) const;
+  // Copies the stored artifact built from `fingerprint` to `destination` (atomically: a verified
+  // temporary renamed over it). Errc::not_found when none is stored.
+  sdk::Result<sdk::ArtifactRecord> restore(const std::string& fingerprint,
+                                           const std::filesystem::path& destination) const;
   // The last accepted artifact (persisted across restarts), if any.
   std::optional<sdk::ArtifactRecord> current() const;
   // Verifies the stored copy's checksum and loads it (RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE).
@@ -34,9 +47,11 @@ class ArtifactStore {
 
  private:
   std::optional<sdk::ArtifactRecord> read_record(const std::string& sha) const;
+  std::filesystem::path index_file(const std::string& fingerprint) const;
 
   std::filesystem::path root_;
   Probe probe_;
+  Fingerprint fingerprint_;
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<sdk::NativeLibrary>> loaded_;  // by sha256; never unloaded
 };

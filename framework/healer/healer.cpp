@@ -199,6 +199,14 @@ FixOutcome Healer::run_fix(const FixRequest& request, std::int64_t fix_id,
       break;
     }
     FixAttempt attempt = run_strategy(*crate, strategy, current, request, fix_id, cancel);
+    // A strategy with nothing to act on (restore_from_cache with an empty store) says so; that
+    // is not an attempt: no history row, and the chain goes on.
+    if (!attempt.success && attempt.details["skipped"].as_bool()) {
+      set_progress(fix_id, [&](FixProgress& p) { p.last_lines.push_back(strategy + " skipped: " + attempt.error); });
+      out.error = strategy + " skipped: " + attempt.error;
+      out.remaining = current;
+      continue;
+    }
     out.strategy_used = strategy;
     set_progress(fix_id, [](FixProgress& p) { p.state = "verifying"; });
     auto after = diagnose(request.crate);

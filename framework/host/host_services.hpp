@@ -26,6 +26,10 @@ struct HostServices {
   // The store's record of the crate's accepted artifact (the components issue fills it in).
   std::function<std::optional<sdk::ArtifactRecord>(const std::string& crate)> last_artifact;
   std::function<std::uint64_t()> trim_memory;
+  // What a build would use now (sdk::Context::build_fingerprint) and the restore of the stored
+  // artifact built from it (sdk::Context::restore_cached_artifact).
+  std::function<std::optional<std::string>(const sdk::CratePaths&)> build_fingerprint;
+  std::function<sdk::Result<sdk::ArtifactRecord>(const sdk::CratePaths&)> restore_cached_artifact;
 };
 
 }  // namespace selfheal

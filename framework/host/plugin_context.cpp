@@ -43,4 +43,14 @@ std::uint64_t PluginContext::trim_host_memory() const {
   return services_.trim_memory ? services_.trim_memory() : 0;
 }
 
+std::string PluginContext::build_fingerprint() const {
+  return services_.build_fingerprint ? services_.build_fingerprint(crate_).value_or("") : std::string();
+}
+
+sdk::Result<sdk::ArtifactRecord> PluginContext::restore_cached_artifact() const {
+  if (!services_.restore_cached_artifact)
+    return sdk::Status::error(sdk::Errc::not_found, "this host has no artifact store");
+  return services_.restore_cached_artifact(crate_);
+}
+
 }  // namespace selfheal

@@ -32,6 +32,8 @@ class PluginContext final : public sdk::Context {
   std::optional<sdk::ArtifactRecord> last_artifact() const override;
   sdk::ProbeResult probe_library(const std::filesystem::path& library) const override;
   std::uint64_t trim_host_memory() const override;
+  std::string build_fingerprint() const override;
+  sdk::Result<sdk::ArtifactRecord> restore_cached_artifact() const override;
 
  private:
   const HostServices& services_;

@@ -36,17 +36,34 @@ Host::Host(Manifest manifest, Options options)
   services_.probe_library = [this](const std::filesystem::path& library) {
     return loader_->probe_library(library);
   };
+  fingerprinter_ = std::make_unique<BuildFingerprinter>(runner_, toolchain_);
   std::map<std::string, ArtifactStore*> stores;
   for (const auto& crate : manifest_.crates) {
     auto store = std::make_unique<ArtifactStore>(
         crate_paths(crate, manifest_.settings).state_dir,
-        [this](const std::filesystem::path& library) { return loader_->probe_library(library); });
+        [this](const std::filesystem::path& library) { return loader_->probe_library(library); },
+        [this](const sdk::CratePaths& paths, const std::string& artifact_rustc) {
+          return fingerprinter_->of_artifact(paths, artifact_rustc);
+        });
     stores[crate.name] = store.get();
     stores_[crate.name] = std::move(store);
   }
   services_.last_artifact = [this](const std::string& crate) -> std::optional<sdk::ArtifactRecord> {
     auto* s = store(crate);
     return s ? s->current() : std::nullopt;
+  };
+  services_.build_fingerprint = [this](const sdk::CratePaths& paths) {
+    return fingerprinter_->current(paths);
+  };
+  services_.restore_cached_artifact =
+      [this](const sdk::CratePaths& paths) -> sdk::Result<sdk::ArtifactRecord> {
+    auto* s = store(paths.name);
+    if (!s) return sdk::Status::error(sdk::Errc::not_found, "no artifact store for " + paths.name);
+    auto fingerprint = fingerprinter_->current(paths);
+    if (!fingerprint)
+      return sdk::Status::error(sdk::Errc::not_found,
+                                "no build fingerprint (is rustc on the toolchain path?)");
+    return s->restore(*fingerprint, paths.artifact);
   };
   services_.trim_memory = [this]() -> std::uint64_t {
     return components_ ? components_->trim_memory() : 0;

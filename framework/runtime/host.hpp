@@ -14,6 +14,7 @@
 #include "core/system_clock.hpp"
 #include "healer/healer.hpp"
 #include "healer/history_store.hpp"
+#include "host/build_fingerprint.hpp"
 #include "host/host_services.hpp"
 #include "host/toolchain_search_path.hpp"
 #include "loader/plugin_loader.hpp"
@@ -51,6 +52,7 @@ class Host {
   SystemClock clock_;
   PosixProcessRunner runner_;
   ToolchainSearchPath toolchain_;
+  std::unique_ptr<BuildFingerprinter> fingerprinter_;
   std::unique_ptr<PluginLoader> loader_;
   std::vector<PluginRecord> plugins_;
   HostServices services_;

@@ -34,6 +34,10 @@ struct HarnessOptions {
   int abi_version = 1;
   int build_timeout = 120;
   int min_free_disk_mb = 0;
+  // The crate copied into the test's folder (relative to the source tree) and its lib name.
+  std::string crate_source = "tests/fixtures/crates/tiny";
+  std::string library = "selfheal_tiny";
+  bool components = false;  // the three components, C++ and Rust, preferring Rust
 };
 
 class HealerHarness {
@@ -43,8 +47,12 @@ class HealerHarness {
     root_ = std::filesystem::temp_directory_path() /
             ("selfheal-healer-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
     std::filesystem::create_directories(root_);
-    std::filesystem::copy(std::filesystem::path(SELFHEAL_SOURCE_DIR) / "tests/fixtures/crates/tiny",
-                          crate_dir(), std::filesystem::copy_options::recursive);
+    const auto source = std::filesystem::path(SELFHEAL_SOURCE_DIR) / options_.crate_source;
+    std::filesystem::create_directories(crate_dir());
+    for (const auto& entry : std::filesystem::directory_iterator(source))
+      if (entry.path().filename() != "target")  // never a developer's build output
+        std::filesystem::copy(entry.path(), crate_dir() / entry.path().filename(),
+                              std::filesystem::copy_options::recursive);
     write_manifest();
   }
   ~HealerHarness() {
@@ -59,7 +67,7 @@ class HealerHarness {
   std::filesystem::path state_dir() const { return root_ / "state"; }
   std::filesystem::path manifest_file() const { return root_ / "plugins.yaml"; }
   std::filesystem::path artifact() const {
-    return crate_dir() / "target" / "release" / "libselfheal_tiny.so";
+    return crate_dir() / "target" / "release" / ("lib" + options_.library + ".so");
   }
 
   void write_manifest() {
@@ -73,7 +81,7 @@ class HealerHarness {
       << "\n  log_level: warning\n"
       << options_.extra_settings
       << "crates:\n  - name: tiny\n    path: " << crate_dir().string()
-      << "\n    library: selfheal_tiny\n    abi_version: " << options_.abi_version << "\n"
+      << "\n    library: " << options_.library << "\n    abi_version: " << options_.abi_version << "\n"
       << "plugins:\n  diagnosers:\n" << options_.extra_diagnosers_first;
     for (const auto& d : options_.diagnosers) {
       std::string file = d;
@@ -92,6 +100,19 @@ class HealerHarness {
       if (options_.strategy_config.count(s)) y << "      config: " << options_.strategy_config.at(s) << "\n";
     }
     y << options_.extra_strategies;
+    if (options_.components) {
+      y << "  components:\n";
+      for (const char* c : {"bloom_filter", "sliding_window", "memory_pool"})
+        for (const char* impl : {"cpp", "rust"}) {
+          std::string file = std::string(c) + "-" + impl;
+          for (auto& ch : file) if (ch == '_') ch = '-';
+          y << "    - name: " << c << "_" << impl << "\n      library: component-" << file << ".so\n";
+        }
+      y << "components:\n";
+      for (const char* c : {"bloom_filter", "sliding_window", "memory_pool"})
+        y << "  " << c << ":\n    implementations: {cpp: " << c << "_cpp, rust: " << c
+          << "_rust}\n    prefer: rust\n";
+    }
     std::map<std::string, std::string> issues = {
         {"not_built", "[build]"}, {"build_failed", "[clean_build]"},
         {"missing_dependencies", "[install_dependencies, build]"},

@@ -30,6 +30,7 @@ const std::vector<std::pair<std::string, std::string>> kStrategies{
     {"fix_permissions", "strategy-fix-permissions.so"},
     {"free_memory", "strategy-free-memory.so"},
     {"install_rust", "strategy-install-rust.so"},
+    {"restore_from_cache", "strategy-restore-from-cache.so"},
 };
 const std::vector<std::pair<std::string, std::string>> kComponentPlugins{
     {"bloom_filter_cpp", "component-bloom-filter-cpp.so"},
@@ -99,13 +100,13 @@ void expect_default_content(const Manifest& m, const std::filesystem::path& root
 
   using Chain = std::vector<std::string>;
   EXPECT_EQ(m.issue_strategies, (std::map<std::string, Chain>{
-                                    {"not_built", {"build"}},
+                                    {"not_built", {"restore_from_cache", "build"}},
                                     {"build_failed", {"clean_build"}},
                                     {"missing_dependencies", {"install_dependencies", "build"}},
                                     {"incompatible_version", {"clean_build"}},
-                                    {"corrupted_binary", {"clean_build"}},
+                                    {"corrupted_binary", {"restore_from_cache", "clean_build"}},
                                     {"missing_rustup", {"install_rust", "build"}},
-                                    {"permission_error", {"fix_permissions", "build"}},
+                                    {"permission_error", {"fix_permissions", "restore_from_cache", "build"}},
                                     {"out_of_memory", {"free_memory", "build"}},
                                     {"disk_full", {}},
                                 }));

@@ -9,6 +9,7 @@
 #include "free_memory_strategy.hpp"
 #include "install_dependencies_strategy.hpp"
 #include "install_rust_strategy.hpp"
+#include "restore_from_cache_strategy.hpp"
 #include "../test_util.hpp"
 
 using namespace selfheal;
@@ -186,4 +187,41 @@ TEST(InstallRust, AnInstallerThatLeavesNoToolchainFails) {
   auto r = InstallRustStrategy().apply(f.context, {});
   EXPECT_FALSE(r.success);
   EXPECT_NE(r.error.find("still not"), std::string::npos);
+}
+
+TEST(RestoreFromCacheStrategy, RestoresTheStoredArtifactWithoutRunningCargo) {
+  CrateFixture f;
+  f.context.fingerprint = "sha256:abc";
+  f.context.restore = [] {
+    sdk::ArtifactRecord r;
+    r.sha256 = "0123456789abcdef0123";
+    r.path = "/state/artifacts/0123/lib.so";
+    return sdk::Result<sdk::ArtifactRecord>(r);
+  };
+  auto r = RestoreFromCacheStrategy().apply(f.context, {});
+  EXPECT_TRUE(r.success) << r.error;
+  EXPECT_TRUE(f.context.scripted_runner.calls().empty());
+  EXPECT_EQ(r.details["fingerprint"].as_string(), "sha256:abc");
+  EXPECT_EQ(r.details["sha256"].as_string(), "0123456789abcdef0123");
+  EXPECT_FALSE(r.details["skipped"].as_bool());
+}
+
+TEST(RestoreFromCacheStrategy, NothingStoredIsSkippedNotFailed) {
+  CrateFixture f;
+  auto r = RestoreFromCacheStrategy().apply(f.context, {});
+  EXPECT_FALSE(r.success);
+  EXPECT_TRUE(r.details["skipped"].as_bool());
+  EXPECT_NE(r.error.find("nothing to restore"), std::string::npos) << r.error;
+}
+
+TEST(RestoreFromCacheStrategy, AFailedCopyIsAFailureNotASkip) {
+  CrateFixture f;
+  f.context.restore = [] {
+    return sdk::Result<sdk::ArtifactRecord>(
+        sdk::Status::error(sdk::Errc::unavailable, "the restored copy does not match its checksum"));
+  };
+  auto r = RestoreFromCacheStrategy().apply(f.context, {});
+  EXPECT_FALSE(r.success);
+  EXPECT_FALSE(r.details["skipped"].as_bool());
+  EXPECT_NE(r.error.find("checksum"), std::string::npos) << r.error;
 }

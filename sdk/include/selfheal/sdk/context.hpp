@@ -13,6 +13,7 @@
 #include "selfheal/sdk/clock.hpp"
 #include "selfheal/sdk/logger.hpp"
 #include "selfheal/sdk/process.hpp"
+#include "selfheal/sdk/result.hpp"
 #include "selfheal/sdk/value.hpp"
 
 namespace selfheal::sdk {
@@ -90,6 +91,17 @@ class Context {
   virtual ProbeResult probe_library(const std::filesystem::path& library) const = 0;
   // Asks the host to give back memory it holds (component pools, caches); returns bytes freed.
   virtual std::uint64_t trim_host_memory() const = 0;
+
+  // Since SDK 1.1 (the defaults keep older Context implementations compiling).
+  // The fingerprint of what a build of the crate would use now: its sources and Cargo.lock, the
+  // rustc version and target, the profile. Empty when it cannot be computed (no rustc).
+  virtual std::string build_fingerprint() const { return {}; }
+  // Puts the stored artifact built from build_fingerprint() back at crate().artifact, its
+  // checksum verified before and after the copy; no cargo runs. Errc::not_found when the store
+  // holds no artifact with the current fingerprint.
+  virtual Result<ArtifactRecord> restore_cached_artifact() const {
+    return Status::error(Errc::not_found, "this host has no artifact cache");
+  }
 };
 
 }  // namespace selfheal::sdk

@@ -15,6 +15,7 @@ enum class Errc {
   unavailable,     // the implementation cannot serve (e.g. its library is gone)
   corrupt_state,   // an imported state blob failed validation
   internal,        // a bug or a caught panic in the implementation
+  not_found,       // since 1.1: nothing to act on (e.g. no cached artifact)
 };
 
 struct Status {

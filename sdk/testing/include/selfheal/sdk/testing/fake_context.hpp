@@ -126,6 +126,9 @@ class FakeContext final : public Context {
   std::optional<ArtifactRecord> artifact_record;
   std::function<ProbeResult(const std::filesystem::path&)> probe;  // default: ok
   std::uint64_t trimmed_bytes = 0;
+  std::string fingerprint;  // build_fingerprint()
+  // restore_cached_artifact(); default: nothing cached (Errc::not_found)
+  std::function<Result<ArtifactRecord>()> restore;
 
   const CratePaths& crate() const override { return crate_paths; }
   const Settings& settings() const override { return settings_value; }
@@ -150,6 +153,11 @@ class FakeContext final : public Context {
     return r;
   }
   std::uint64_t trim_host_memory() const override { return trimmed_bytes; }
+  std::string build_fingerprint() const override { return fingerprint; }
+  Result<ArtifactRecord> restore_cached_artifact() const override {
+    if (restore) return restore();
+    return Status::error(Errc::not_found, "nothing cached");
+  }
 };
 
 }  // namespace selfheal::sdk::testing

@@ -1,0 +1,17 @@
+// Strategy `restore_from_cache`: put back the stored artifact built from the crate's current
+// build fingerprint (checksum verified) instead of running cargo. When the store has none it
+// reports itself skipped (details.skipped = true) so the chain goes on to a build without a
+// failed attempt on record.
+#pragma once
+
+#include "selfheal/sdk/strategy.hpp"
+
+namespace selfheal::plugins {
+
+class RestoreFromCacheStrategy final : public sdk::Strategy {
+ public:
+  // sdk::Strategy
+  sdk::FixResult apply(const sdk::Context& context, const sdk::Diagnosis& diagnosis) noexcept override;
+};
+
+}  // namespace selfheal::plugins
