@@ -29,6 +29,7 @@ struct HostServices {
   // What a build would use now (sdk::Context::build_fingerprint) and the restore of the stored
   // artifact built from it (sdk::Context::restore_cached_artifact).
   std::function<std::optional<std::string>(const sdk::CratePaths&)> build_fingerprint;
+  std::function<std::string(const sdk::CratePaths&)> artifact_fingerprint;
   std::function<sdk::Result<sdk::ArtifactRecord>(const sdk::CratePaths&)> restore_cached_artifact;
 };
 

@@ -47,6 +47,10 @@ std::string PluginContext::build_fingerprint() const {
   return services_.build_fingerprint ? services_.build_fingerprint(crate_).value_or("") : std::string();
 }
 
+std::string PluginContext::artifact_fingerprint() const {
+  return services_.artifact_fingerprint ? services_.artifact_fingerprint(crate_) : std::string();
+}
+
 sdk::Result<sdk::ArtifactRecord> PluginContext::restore_cached_artifact() const {
   if (!services_.restore_cached_artifact)
     return sdk::Status::error(sdk::Errc::not_found, "this host has no artifact store");

@@ -33,6 +33,7 @@ class PluginContext final : public sdk::Context {
   sdk::ProbeResult probe_library(const std::filesystem::path& library) const override;
   std::uint64_t trim_host_memory() const override;
   std::string build_fingerprint() const override;
+  std::string artifact_fingerprint() const override;
   sdk::Result<sdk::ArtifactRecord> restore_cached_artifact() const override;
 
  private:

@@ -1,5 +1,6 @@
 #include "runtime/host.hpp"
 
+#include "core/sha256.hpp"
 #include "host/crate_settings.hpp"
 
 namespace selfheal {
@@ -54,6 +55,11 @@ Host::Host(Manifest manifest, Options options)
   };
   services_.build_fingerprint = [this](const sdk::CratePaths& paths) {
     return fingerprinter_->current(paths);
+  };
+  services_.artifact_fingerprint = [this](const sdk::CratePaths& paths) -> std::string {
+    auto* s = store(paths.name);
+    auto sha = s ? sha256_file(paths.artifact) : std::nullopt;
+    return sha ? s->fingerprint_of(*sha) : std::string();
   };
   services_.restore_cached_artifact =
       [this](const sdk::CratePaths& paths) -> sdk::Result<sdk::ArtifactRecord> {

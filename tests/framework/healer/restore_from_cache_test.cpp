@@ -18,23 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-fs::path real_cargo() {
-  std::vector<fs::path> dirs;
-  if (const char* home = std::getenv("CARGO_HOME")) dirs.emplace_back(fs::path(home) / "bin");
-  if (const char* home = std::getenv("HOME")) dirs.emplace_back(fs::path(home) / ".cargo/bin");
-  if (const char* path = std::getenv("PATH")) {
-    std::string p = path;
-    for (std::size_t start = 0, end; start <= p.size(); start = end + 1) {
-      end = p.find(':', start);
-      if (end == std::string::npos) end = p.size();
-      dirs.emplace_back(p.substr(start, end - start));
-    }
-  }
-  for (const auto& d : dirs)
-    if (::access((d / "cargo").c_str(), X_OK) == 0) return d / "cargo";
-  return {};
-}
-
 // A harness whose cargo is a wrapper counting its runs, with restore_from_cache in the chains as
 // the default manifest has it.
 class RestoreFromCache : public ::testing::Test {

@@ -22,6 +22,7 @@ const std::vector<std::pair<std::string, std::string>> kDiagnosers{
     {"not_built", "issue-not-built.so"},
     {"corrupted_binary", "issue-corrupted-binary.so"},
     {"incompatible_version", "issue-incompatible-version.so"},
+    {"stale_artifact", "issue-stale-artifact.so"},
 };
 const std::vector<std::pair<std::string, std::string>> kStrategies{
     {"build", "strategy-build.so"},
@@ -104,6 +105,7 @@ void expect_default_content(const Manifest& m, const std::filesystem::path& root
                                     {"build_failed", {"clean_build"}},
                                     {"missing_dependencies", {"install_dependencies", "build"}},
                                     {"incompatible_version", {"clean_build"}},
+                                    {"stale_artifact", {"build"}},
                                     {"corrupted_binary", {"restore_from_cache", "clean_build"}},
                                     {"missing_rustup", {"install_rust", "build"}},
                                     {"permission_error", {"fix_permissions", "restore_from_cache", "build"}},

@@ -14,6 +14,7 @@
 #include "not_built_diagnoser.hpp"
 #include "out_of_memory_diagnoser.hpp"
 #include "permission_error_diagnoser.hpp"
+#include "stale_artifact_diagnoser.hpp"
 #include "../test_util.hpp"
 
 using namespace selfheal;
@@ -266,4 +267,27 @@ TEST(PermissionError, JudgesWhatTheHostUserCanDoNotWhatRootCould) {
   EXPECT_EQ(run_as_nobody(), 0);  // all accessible to nobody
   ASSERT_EQ(::chmod(f.crate.paths().artifact.c_str(), 0), 0);
   EXPECT_EQ(run_as_nobody(), 1);  // the artifact is named
+}
+
+TEST(StaleArtifact, ReportsAnArtifactBuiltFromAnotherFingerprint) {
+  CrateFixture f;
+  f.context.recorded_fingerprint = "sha256:old";
+  f.context.fingerprint = "sha256:new";
+  auto d = StaleArtifactDiagnoser().diagnose(f.context);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->issue_type, "stale_artifact");
+  EXPECT_TRUE(d->can_auto_fix);
+  EXPECT_EQ(d->details["built_from"].as_string(), "sha256:old");
+  EXPECT_EQ(d->details["current"].as_string(), "sha256:new");
+}
+
+TEST(StaleArtifact, SaysNothingWhenEitherSideIsUnknownOrTheyMatch) {
+  CrateFixture f;
+  f.context.fingerprint = "sha256:new";
+  EXPECT_FALSE(StaleArtifactDiagnoser().diagnose(f.context));  // never stored
+  f.context.recorded_fingerprint = "sha256:new";
+  EXPECT_FALSE(StaleArtifactDiagnoser().diagnose(f.context));  // up to date
+  f.context.fingerprint = "";
+  f.context.recorded_fingerprint = "sha256:old";
+  EXPECT_FALSE(StaleArtifactDiagnoser().diagnose(f.context));  // no rustc: cannot tell
 }

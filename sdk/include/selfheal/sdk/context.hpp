@@ -96,6 +96,9 @@ class Context {
   // The fingerprint of what a build of the crate would use now: its sources and Cargo.lock, the
   // rustc version and target, the profile. Empty when it cannot be computed (no rustc).
   virtual std::string build_fingerprint() const { return {}; }
+  // The fingerprint the store recorded for the bytes now at crate().artifact; empty when the
+  // store has not seen them (or the artifact is missing or unreadable).
+  virtual std::string artifact_fingerprint() const { return {}; }
   // Puts the stored artifact built from build_fingerprint() back at crate().artifact, its
   // checksum verified before and after the copy; no cargo runs. Errc::not_found when the store
   // holds no artifact with the current fingerprint.

@@ -18,6 +18,8 @@ inline constexpr const char* missing_rustup = "missing_rustup";
 inline constexpr const char* permission_error = "permission_error";
 inline constexpr const char* out_of_memory = "out_of_memory";
 inline constexpr const char* disk_full = "disk_full";
+// Since 1.1: the artifact still works but was built from other sources than the crate has now.
+inline constexpr const char* stale_artifact = "stale_artifact";
 }  // namespace issue
 
 struct Diagnosis {

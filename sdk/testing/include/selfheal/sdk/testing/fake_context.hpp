@@ -126,7 +126,8 @@ class FakeContext final : public Context {
   std::optional<ArtifactRecord> artifact_record;
   std::function<ProbeResult(const std::filesystem::path&)> probe;  // default: ok
   std::uint64_t trimmed_bytes = 0;
-  std::string fingerprint;  // build_fingerprint()
+  std::string fingerprint;           // build_fingerprint()
+  std::string recorded_fingerprint;  // artifact_fingerprint()
   // restore_cached_artifact(); default: nothing cached (Errc::not_found)
   std::function<Result<ArtifactRecord>()> restore;
 
@@ -154,6 +155,7 @@ class FakeContext final : public Context {
   }
   std::uint64_t trim_host_memory() const override { return trimmed_bytes; }
   std::string build_fingerprint() const override { return fingerprint; }
+  std::string artifact_fingerprint() const override { return recorded_fingerprint; }
   Result<ArtifactRecord> restore_cached_artifact() const override {
     if (restore) return restore();
     return Status::error(Errc::not_found, "nothing cached");
