@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "healer/history_store.hpp"
+#include "healer/resource_trend.hpp"
 #include "selfheal/sdk/diagnosis.hpp"
 
 namespace selfheal {
@@ -58,6 +59,7 @@ struct HealerStatus {
   std::map<std::string, std::uint32_t> retry_counts;
   std::vector<FixAttempt> recent_fixes;
   std::optional<FixProgress> current;
+  std::vector<ResourceWarning> resource_warnings;  // predictive: free disk/memory falling
 };
 
 }  // namespace selfheal

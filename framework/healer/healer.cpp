@@ -36,6 +36,7 @@ Healer::Healer(const Manifest& manifest, PluginSet plugins, const HostServices& 
       services_(services),
       history_(history),
       settings_(sdk_settings(manifest.settings)),
+      log_(services.log_sink ? services.log_sink : std::make_shared<LogSink>(LogLevel::warning), "healer"),
       retry_(retry_config(manifest.settings)) {
   for (const auto& crate : manifest_.crates) {
     auto state = std::make_unique<CrateState>();
@@ -295,7 +296,27 @@ std::optional<FixProgress> Healer::progress(std::int64_t fix_id) {
   return it->second;
 }
 
+void Healer::record_resources(const ResourceSample& sample) {
+  std::vector<ResourceWarning> now;
+  {
+    std::lock_guard lock(mutex_);
+    resources_.add(sample);
+    now = resources_.warnings(settings_.min_free_disk_bytes, settings_.min_free_memory_bytes);
+  }
+  std::vector<std::string> names;
+  for (const auto& w : now) names.push_back(w.resource);
+  std::lock_guard lock(mutex_);
+  if (names == warned_) return;
+  warned_ = names;
+  for (const auto& w : now) log_.warning("predicted: " + w.text());
+  if (now.empty()) log_.info("free disk and memory are no longer trending below the build minimum");
+}
+
 void Healer::check_once() {
+  if (!manifest_.crates.empty()) {
+    const auto paths = crate_paths(manifest_.crates.front(), manifest_.settings);
+    record_resources(ResourceTrend::measure(paths.target_dir.string()));
+  }
   for (const auto& crate : manifest_.crates) {
     {
       std::lock_guard lock(mutex_);
@@ -386,6 +407,7 @@ HealerStatus Healer::status(std::size_t recent) {
   std::lock_guard lock(mutex_);
   s.running = running_;
   s.retry_counts = retry_.retry_counts();
+  s.resource_warnings = resources_.warnings(settings_.min_free_disk_bytes, settings_.min_free_memory_bytes);
   for (auto it = progress_.rbegin(); it != progress_.rend(); ++it) {
     if (it->second.state != "succeeded" && it->second.state != "failed") {
       s.current = it->second;

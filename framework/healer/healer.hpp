@@ -16,6 +16,7 @@
 #include "healer/fix_types.hpp"
 #include "healer/history_store.hpp"
 #include "healer/plugin_set.hpp"
+#include "healer/resource_trend.hpp"
 #include "healer/retry_policy.hpp"
 #include "host/host_services.hpp"
 #include "manifest/manifest.hpp"
@@ -49,6 +50,9 @@ class Healer {
   void request_check();
 
   void cancel_running();
+  // Adds a free disk/memory sample (check_once takes one per round); status() then carries a
+  // warning for each resource trending below what a build needs.
+  void record_resources(const ResourceSample& sample);
   HealerStatus status(std::size_t recent = 10);
   std::optional<FixProgress> progress(std::int64_t fix_id);
   void on_fix(FixListener listener);  // called after every fix, on the fixing thread
@@ -69,10 +73,13 @@ class Healer {
   const HostServices& services_;
   HistoryStore& history_;
   sdk::Settings settings_;
+  SourceLogger log_;
 
   std::mutex mutex_;  // guards everything below
   std::map<std::string, std::unique_ptr<CrateState>> crates_;
   RetryPolicy retry_;
+  ResourceTrend resources_;
+  std::vector<std::string> warned_;  // resources warned about, to log each change once
   std::map<std::int64_t, FixProgress> progress_;  // recent fixes, bounded
   std::int64_t next_fix_id_ = 0;
   std::vector<FixListener> listeners_;

@@ -74,6 +74,11 @@ HealthReport health_report(const Manifest& manifest, const HealerStatus& healer,
     degraded = true;
     reasons.push_back(json::string("the last fix failed" + (fix_error.empty() ? std::string() : ": " + fix_error)));
   }
+  // Predicted, not yet broken: the host cannot make disk or memory, so an operator should know.
+  for (const auto& w : healer.resource_warnings) {
+    degraded = true;
+    reasons.push_back(json::string("predicted: " + w.text()));
+  }
 
   HealthReport r;
   r.status = unhealthy ? Status::service_unavailable : Status::ok;

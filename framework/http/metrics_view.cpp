@@ -29,7 +29,7 @@ void header(std::ostringstream& o, const char* name, const char* type, const cha
 }  // namespace
 
 std::string metrics_text(const std::vector<FixAttempt>& history, const LoaderStatus& loader,
-                         std::size_t open_connections) {
+                         std::size_t open_connections, const std::vector<ResourceWarning>& warnings) {
   std::ostringstream o;
   o.precision(17);
 
@@ -81,6 +81,11 @@ std::string metrics_text(const std::vector<FixAttempt>& history, const LoaderSta
     for (const auto& i : c.implementations)
       o << "selfheal_component_call_errors_total{component=\"" << escape_label(c.name)
         << "\",implementation=\"" << escape_label(i.name) << "\"} " << i.error_count << "\n";
+  header(o, "selfheal_predicted_shortfall_seconds", "gauge",
+         "Seconds until free disk or memory falls below what a build needs, at the current trend (absent: no shortfall predicted).");
+  for (const auto& w : warnings)
+    o << "selfheal_predicted_shortfall_seconds{resource=\"" << escape_label(w.resource) << "\"} "
+      << w.time_left.count() << "\n";
   header(o, "selfheal_http_open_connections", "gauge", "Open HTTP connections.");
   o << "selfheal_http_open_connections " << open_connections << "\n";
   return o.str();

@@ -13,11 +13,14 @@
 
 #include "components/component_loader.hpp"
 #include "healer/history_store.hpp"
+#include "healer/resource_trend.hpp"
 
 namespace selfheal::http {
 
+// `warnings`: the healer's predicted resource shortfalls (HealerStatus::resource_warnings).
 std::string metrics_text(const std::vector<FixAttempt>& history, const LoaderStatus& loader,
-                         std::size_t open_connections);
+                         std::size_t open_connections,
+                         const std::vector<ResourceWarning>& warnings = {});
 
 // "a\"b" -> a\"b with backslash, quote and newline escaped, as label values need.
 std::string escape_label(const std::string& value);

@@ -41,7 +41,8 @@ void add_ops_routes(Router& router, ApiContext& ctx) {
       return text_response(Status::ok,
                            metrics_text(host->history().recent(kMetricsHistoryRows),
                                         host->components().status(),
-                                        ctx.open_connections ? ctx.open_connections() : 0),
+                                        ctx.open_connections ? ctx.open_connections() : 0,
+                                        host->healer().status(0).resource_warnings),
                            "text/plain; version=0.0.4; charset=utf-8");
     });
   });

@@ -60,6 +60,27 @@ TEST(HealthReport, HealthyDegradedUnhealthy) {
   EXPECT_TRUE(r.body.at("components").at("bloom_filter").is_null());
 }
 
+TEST(HealthReport, APredictedShortfallIsDegradedWithItsReasonAndAMetric) {
+  Manifest m;
+  HealerStatus healer;
+  LoaderStatus loader;
+  loader.components = {component("bloom_filter", "rust", true)};
+  ResourceWarning w;
+  w.resource = "disk";
+  w.time_left = std::chrono::seconds(1500);
+  w.available_bytes = 900ull << 20;
+  w.floor_bytes = 512ull << 20;
+  healer.resource_warnings = {w};
+  auto r = health_report(m, healer, loader, std::nullopt);
+  EXPECT_EQ(r.status, Status::ok);
+  EXPECT_EQ(r.body.at("status"), "degraded");
+  const std::string reason(r.body.at("reasons").as_array().back().as_string());
+  EXPECT_NE(reason.find("predicted: disk free (900 MiB) is falling"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("in about 25 min"), std::string::npos) << reason;
+  const std::string text = metrics_text({}, loader, 0, healer.resource_warnings);
+  EXPECT_NE(text.find("selfheal_predicted_shortfall_seconds{resource=\"disk\"} 1500\n"), std::string::npos) << text;
+}
+
 TEST(HealthReport, APinnedImplementationIsTheBest) {
   Manifest m;
   ComponentSpec spec;
