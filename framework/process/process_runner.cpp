@@ -83,8 +83,10 @@ sdk::ProcessResult PosixProcessRunner::run_or_throw(const sdk::ProcessSpec& spec
   const pid_t pid = child.pid;
   log("pid " + std::to_string(pid) + " started: " + describe(spec));
 
+  if (registry_) registry_->add(pid);
   process::ChildSession session(std::move(child), spec.timeout, spec.cancellation, output);
   const auto outcome = session.run();
+  if (registry_ && outcome.group_gone) registry_->remove(pid);
 
   sdk::ProcessResult result;
   result.started = true;

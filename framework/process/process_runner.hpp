@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "core/log.hpp"
+#include "process/group_registry.hpp"
 #include "selfheal/sdk/process.hpp"
 
 namespace selfheal {
@@ -18,11 +19,16 @@ class PosixProcessRunner final : public sdk::ProcessRunner {
   // sdk::ProcessRunner. Never throws: failures come back as started=false and an error.
   sdk::ProcessResult run(const sdk::ProcessSpec& spec) override;
 
+  // Records every running child's group in `registry` (see process/group_registry.hpp) from now
+  // on. Call before the first run().
+  void record_groups_in(std::shared_ptr<const process::GroupRegistry> registry) { registry_ = std::move(registry); }
+
  private:
   sdk::ProcessResult run_or_throw(const sdk::ProcessSpec& spec);
   void log(std::string_view message) const;
 
   std::shared_ptr<LogSink> log_;
+  std::shared_ptr<const process::GroupRegistry> registry_;
 };
 
 }  // namespace selfheal

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,11 +27,16 @@ struct ChildSetup {
   int out_fd;
   int err_fd;
   const char* working_directory;  // nullptr: keep the host's
+  pid_t parent;                   // the host's pid
 
   template <typename Launcher>
   bp::error_code on_exec_setup(Launcher&, const bp::filesystem::path&, const char* const*) const {
     // Own group first, so that kill(-pid) reaches everything the child starts.
     if (::setpgid(0, 0) != 0) return last_error();
+    // Die with the host (the forking thread, which waits for us): a host killed with -9 leaves
+    // no build running. The rest of the group is killed by the next host (group_registry.hpp).
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return last_error();
+    if (::getppid() != parent) ::_exit(127);  // the host died before prctl took effect
     // The host may block or ignore signals; a build tool must start with the defaults.
     sigset_t none;
     ::sigemptyset(&none);
@@ -109,7 +115,7 @@ SpawnedChild spawn_child(const SpawnRequest& request) {
   auto env = null_terminated(request.environment);
   const ChildSetup setup{
       out_write.get(), err_write.get(),
-      request.working_directory.empty() ? nullptr : request.working_directory.c_str()};
+      request.working_directory.empty() ? nullptr : request.working_directory.c_str(), ::getpid()};
 
   // The launcher tells this context about the fork; it never runs.
   boost::asio::io_context io;

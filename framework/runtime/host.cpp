@@ -19,6 +19,11 @@ Host::Host(Manifest manifest, Options options)
                                        parse_log_level(manifest_.settings.log_level))),
       log_(log_sink_, "host"),
       toolchain_(ToolchainSearchPath::from_environment(manifest_.settings.toolchain_path)) {
+  // Builds a killed predecessor left running would race ours for target/: kill them first.
+  auto groups = std::make_shared<process::GroupRegistry>(manifest_.settings.state_dir / "running-groups");
+  if (int killed = groups->kill_leftovers(); killed > 0)
+    log_.warning("killed " + std::to_string(killed) + " process group(s) a previous host left running");
+  runner_.record_groups_in(groups);
   auto probe = options.probe_program.empty() ? PluginLoader::default_probe_program()
                                              : options.probe_program;
   loader_ = std::make_unique<PluginLoader>(probe, runner_, log_);
