@@ -5,13 +5,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "process/proc_file.hpp"
 #include "process/process_group.hpp"
 
 namespace selfheal::process {
 
 unsigned long long process_start_time(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), {});
+  const std::string text = read_proc_file("/proc/" + std::to_string(pid) + "/stat");
   const auto paren = text.rfind(')');  // comm may contain spaces and parentheses
   if (paren == std::string::npos) return 0;
   std::istringstream fields(text.substr(paren + 2));

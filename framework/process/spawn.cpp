@@ -2,13 +2,17 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <linux/close_range.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/process/v2/default_launcher.hpp>
 #include <boost/process/v2/process.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -19,6 +23,19 @@ namespace {
 namespace bp = boost::process::v2;
 
 bp::error_code last_error() { return {errno, bp::system_category()}; }
+
+// Sets FD_CLOEXEC on every descriptor >= `first` (async-signal-safe: no allocation).
+void mark_cloexec_from(int first) {
+  if (::syscall(SYS_close_range, static_cast<unsigned>(first), ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+  rlimit limit{};  // kernels before 5.11: one fcntl per possible descriptor
+  const rlim_t top = ::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY
+                         ? std::min<rlim_t>(limit.rlim_cur, 1 << 20)
+                         : 1 << 16;
+  for (int fd = first; static_cast<rlim_t>(fd) < top; ++fd) {
+    const int flags = ::fcntl(fd, F_GETFD);
+    if (flags >= 0 && !(flags & FD_CLOEXEC)) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+  }
+}
 
 // A Boost.Process v2 initializer. on_exec_setup runs in the child between fork and exec, so it
 // calls only async-signal-safe functions and leaves errno set on failure (the launcher reports
@@ -50,7 +67,13 @@ struct ChildSetup {
     if (::dup2(out_fd, STDOUT_FILENO) < 0 || ::dup2(err_fd, STDERR_FILENO) < 0) {
       return last_error();
     }
-    // The launcher closes every other descriptor (null_fd, the pipes' originals) after this.
+    // Every descriptor above stderr closes at exec. The launcher means to close them, but
+    // Boost 1.81's close_all skips those between stderr and its own error pipe (its gap loop
+    // compares an entry with itself), so the host's listening socket, open connections and
+    // files would live on in every child; a daemon a build starts (sccache's server) would then
+    // keep HTTP connections open after the host closed them. CLOEXEC, not close: the
+    // launcher's error pipe must stay open until exec.
+    mark_cloexec_from(STDERR_FILENO + 1);
     if (working_directory != nullptr && ::chdir(working_directory) != 0) return last_error();
     return {};
   }

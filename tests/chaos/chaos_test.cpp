@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "healer_harness.hpp"
+#include "process/proc_file.hpp"
 
 namespace selfheal::testing {
 namespace {
@@ -60,9 +61,9 @@ std::vector<pid_t> processes_mentioning(const std::string& needle) {
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
     const pid_t pid = std::stoi(name);
     if (pid == ::getpid()) continue;
-    std::string cmdline = read_file(entry.path() / "cmdline");
+    std::string cmdline = selfheal::process::read_proc_file(entry.path() / "cmdline");
     for (auto& c : cmdline) if (c == '\0') c = ' ';
-    const std::string stat = read_file(entry.path() / "stat");
+    const std::string stat = selfheal::process::read_proc_file(entry.path() / "stat");
     const auto paren = stat.rfind(')');
     const bool zombie = paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z';
     if (!zombie && cmdline.find(needle) != std::string::npos) found.push_back(pid);

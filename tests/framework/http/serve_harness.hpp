@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 
+#include "process/proc_file.hpp"
 #include "serve_process.hpp"
 
 namespace selfheal::testing {
@@ -122,8 +123,7 @@ struct ServeWorld {
 // A process is gone when kill() fails or it is a zombie waiting for a parent.
 inline bool process_gone(pid_t pid) {
   if (::kill(pid, 0) != 0) return true;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), {});
+  const std::string text = process::read_proc_file("/proc/" + std::to_string(pid) + "/stat");
   const auto paren = text.rfind(')');
   return paren != std::string::npos && paren + 2 < text.size() && text[paren + 2] == 'Z';
 }
@@ -134,8 +134,7 @@ inline std::vector<pid_t> processes_mentioning(const std::string& needle) {
   for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
     const std::string name = entry.path().filename();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(entry.path() / "cmdline");
-    std::string cmdline((std::istreambuf_iterator<char>(in)), {});
+    std::string cmdline = process::read_proc_file(entry.path() / "cmdline");
     for (auto& c : cmdline) if (c == '\0') c = ' ';
     const pid_t pid = std::stoi(name);
     if (cmdline.find(needle) != std::string::npos && !process_gone(pid)) found.push_back(pid);

@@ -2,10 +2,13 @@
 #include "process/process_runner.hpp"
 
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -178,6 +181,25 @@ TEST(ProcessRunnerTest, RunsInItsOwnProcessGroup) {
   const auto lines = stdout_lines(spec, &result);
   EXPECT_TRUE(result.success()) << result.error;
   EXPECT_EQ(lines, (std::vector<std::string>{"own"}));
+}
+
+// The host's own descriptors (its listening socket, connections, files) must not reach a
+// child: a daemon a build starts would hold them past the host's close. Boost 1.81's launcher
+// leaves those below its error pipe open, so the runner marks them close-on-exec itself.
+TEST(ProcessRunnerTest, TheHostsDescriptorsDoNotReachTheChild) {
+  const auto marker = std::filesystem::temp_directory_path() /
+                      ("selfheal-fd-marker-" + std::to_string(::getpid()));
+  std::ofstream(marker) << "x";
+  const int fd = ::open(marker.c_str(), O_RDONLY);  // no O_CLOEXEC, as Asio's sockets
+  ASSERT_GE(fd, 3);
+  auto spec = shell("for f in /proc/$$/fd/*; do readlink \"$f\"; done; true");
+  sdk::ProcessResult result;
+  const auto lines = stdout_lines(spec, &result);
+  ::close(fd);
+  std::filesystem::remove(marker);
+  EXPECT_TRUE(result.success()) << result.error;
+  EXPECT_FALSE(lines.empty());
+  for (const auto& line : lines) EXPECT_EQ(line.find(marker.filename().string()), std::string::npos) << line;
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "process/proc_file.hpp"
 #include "selfheal/sdk/process.hpp"
 
 namespace selfheal::testing {
@@ -56,7 +57,7 @@ inline std::string read_file(const std::filesystem::path& path) {
 // True when `pid` no longer runs: gone, or a zombie waiting for its reaper.
 inline bool process_dead(pid_t pid) {
   if (::kill(pid, 0) != 0 && errno == ESRCH) return true;
-  const std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+  const std::string stat = process::read_proc_file("/proc/" + std::to_string(pid) + "/stat");
   const auto paren = stat.rfind(')');
   return paren == std::string::npos || (paren + 2 < stat.size() && stat[paren + 2] == 'Z');
 }
