@@ -8,7 +8,8 @@ void RatioReporter::ReportRuns(const std::vector<Run>& runs) {
   for (const auto& run : runs) {
     if (run.run_type != Run::RT_Iteration || run.iterations == 0) continue;
     const std::string name = run.benchmark_name();
-    ns_[name] = run.GetAdjustedRealTime();  // in the benchmark's time unit: we use ns throughout
+    ns_[name] = run.GetAdjustedCPUTime();  // in the benchmark's time unit: we use ns throughout
+    real_ns_[name] = run.GetAdjustedRealTime();
     for (const auto& [key, c] : run.counters) counters_[name][key] = c.value;
   }
   ConsoleReporter::ReportRuns(runs);
@@ -17,6 +18,11 @@ void RatioReporter::ReportRuns(const std::vector<Run>& runs) {
 double RatioReporter::ns(const std::string& name) const {
   auto it = ns_.find(name);
   return it == ns_.end() ? 0.0 : it->second;
+}
+
+double RatioReporter::real_ns(const std::string& name) const {
+  auto it = real_ns_.find(name);
+  return it == real_ns_.end() ? 0.0 : it->second;
 }
 
 double RatioReporter::counter(const std::string& name, const std::string& key) const {

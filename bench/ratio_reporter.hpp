@@ -1,5 +1,7 @@
 // Collects each benchmark's time per iteration so that ratios between benchmarks of the same
 // run can be printed at the end (a ratio is only meaningful within one run on one machine).
+// Ratios use CPU time per iteration: every benchmark here is single-threaded, and on a machine
+// shared with other jobs wall time mostly measures how often the scheduler took the CPU away.
 #pragma once
 
 #include <benchmark/benchmark.h>
@@ -13,12 +15,15 @@ namespace selfheal::bench {
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override;
-  // Nanoseconds per iteration of the benchmark named `name` (0 when it did not run).
+  // CPU nanoseconds per iteration of the benchmark named `name` (0 when it did not run).
   double ns(const std::string& name) const;
+  // Wall (or manual) nanoseconds per iteration (0 when it did not run).
+  double real_ns(const std::string& name) const;
   double counter(const std::string& name, const std::string& counter) const;
 
  private:
   std::map<std::string, double> ns_;
+  std::map<std::string, double> real_ns_;
   std::map<std::string, std::map<std::string, double>> counters_;
 };
 

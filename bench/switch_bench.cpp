@@ -1,21 +1,26 @@
 // The longest pause a caller sees while a 1 MiB Bloom filter is switched between
-// implementations (state exported and imported under the gate).
+// implementations (state exported and imported under the gate), and where that pause goes:
+// the grace period (membarrier), the export and the import, each measured alone.
 #include <benchmark/benchmark.h>
 
+#include <chrono>
+
 #include "components/gates.hpp"
+#include "components/read_section.hpp"
 #include "cpp_bloom_filter.hpp"
 
 using namespace selfheal;
 
 namespace {
 
+constexpr std::uint64_t kBlocks = (1u << 20) / 32;  // 1 MiB of filter
+
 void BM_SwitchPause_1MiB(benchmark::State& state) {
-  const std::uint64_t blocks = (1u << 20) / 32;  // 1 MiB of filter
-  ComponentHandle<sdk::BloomFilter> handle(std::make_unique<components::CppBloomFilter>(blocks),
+  ComponentHandle<sdk::BloomFilter> handle(std::make_unique<components::CppBloomFilter>(kBlocks),
                                            [](auto& h) { return std::make_unique<BloomFilterGate>(h); });
   double longest_us = 0;
   for (auto _ : state) {
-    auto r = handle.switch_to(std::make_unique<components::CppBloomFilter>(blocks));
+    auto r = handle.switch_to(std::make_unique<components::CppBloomFilter>(kBlocks));
     const double us = static_cast<double>(r.pause.count()) / 1000.0;
     if (us > longest_us) longest_us = us;
     state.SetIterationTime(us / 1e6);
@@ -23,5 +28,26 @@ void BM_SwitchPause_1MiB(benchmark::State& state) {
   state.counters["longest_pause_us"] = longest_us;
 }
 BENCHMARK(BM_SwitchPause_1MiB)->UseManualTime()->Iterations(200);
+
+// The parts of the pause, alone.
+void BM_SwitchPart_GracePeriod(benchmark::State& state) {
+  for (auto _ : state) ReadSections::instance().synchronize();
+}
+BENCHMARK(BM_SwitchPart_GracePeriod);
+
+void BM_SwitchPart_Export_1MiB(benchmark::State& state) {
+  components::CppBloomFilter filter(kBlocks);
+  for (auto _ : state) benchmark::DoNotOptimize(filter.export_state());
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(kBlocks * 32));
+}
+BENCHMARK(BM_SwitchPart_Export_1MiB);
+
+void BM_SwitchPart_Import_1MiB(benchmark::State& state) {
+  components::CppBloomFilter from(kBlocks), to(kBlocks);
+  const auto blob = from.export_state().value();
+  for (auto _ : state) benchmark::DoNotOptimize(to.import_state(blob));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(kBlocks * 32));
+}
+BENCHMARK(BM_SwitchPart_Import_1MiB);
 
 }  // namespace

@@ -108,6 +108,25 @@ TEST_P(CorruptState, RefusedAndInstanceUnchanged) {
 
 INSTANTIATE_TEST_SUITE_P(Both, CorruptState, ::testing::ValuesIn(kLanguages), language_name);
 
+// Found by fuzz_component_state: a state claiming ~2^63 items made the false-positive estimate
+// loop for minutes. Both languages now answer at once, and alike: a filter that full is certain
+// to answer "maybe".
+TEST(CorruptStateParity, AHugeItemCountGivesAFalsePositiveRateOfOneAtOnce) {
+  SELFHEAL_MAKE(source, sdk::BloomFilter, sdk::component::bloom_filter, "cpp", bloom_scenario_config());
+  Blob state = source->export_state().value();
+  for (const std::uint64_t claimed : {std::uint64_t{1} << 63, ~std::uint64_t{0}, std::uint64_t{1} << 40}) {
+    put64(state, 24, claimed);
+    for (const char* language : kLanguages) {
+      SCOPED_TRACE(language);
+      SELFHEAL_MAKE(filter, sdk::BloomFilter, sdk::component::bloom_filter, language,
+                    bloom_scenario_config());
+      ASSERT_TRUE(filter->import_state(state).ok());
+      EXPECT_EQ(filter->item_count(), claimed);
+      EXPECT_EQ(filter->estimated_false_positive_rate(), 1.0);
+    }
+  }
+}
+
 // Random byte mutations: C++ and Rust accept or refuse the same blobs, and what they accept they
 // re-export identically. Nothing crashes.
 TEST(CorruptStateParity, RandomMutationsJudgedAlike) {

@@ -13,7 +13,9 @@
 
 namespace selfheal::components::rust {
 
-inline sdk::Status from_rc(std::int32_t rc, const char* call) {
+// The error side of from_rc, kept out of line so that the success path of every call inlines.
+[[gnu::cold, gnu::noinline]] inline sdk::Status status_of_error_rc(std::int32_t rc,
+                                                                   const char* call) {
   switch (rc) {
     case SELFHEAL_RC_OK:
       return {};
@@ -32,6 +34,12 @@ inline sdk::Status from_rc(std::int32_t rc, const char* call) {
       return sdk::Status::error(sdk::Errc::internal,
                                 std::string(call) + ": unexpected rc " + std::to_string(rc));
   }
+}
+
+inline sdk::Status from_rc(std::int32_t rc, const char* call) {
+  if (rc == SELFHEAL_RC_OK) [[likely]]
+    return {};
+  return status_of_error_rc(rc, call);
 }
 
 // Looks symbols up by name; remembers the first one missing.

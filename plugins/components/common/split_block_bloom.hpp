@@ -59,6 +59,9 @@ inline double sbbf_false_positive_rate(double items, double blocks) {
   if (blocks <= 0) return 1.0;
   const double lambda = items / blocks;
   if (lambda <= 0) return 0.0;
+  // Past ~10^4 items per block every bit is set: the sum below is 1.0 in double precision, and
+  // its loop would run ~24 sqrt(lambda) times (a crafted state can claim 2^64 items).
+  if (lambda >= 10000.0) return 1.0;
   const double spread = 12.0 * std::sqrt(lambda) + 20.0;
   const auto mode = static_cast<std::uint64_t>(lambda);
   const double lo_f = lambda - spread;
@@ -155,17 +158,20 @@ class SplitBlockBloom {
   }
 
   std::vector<std::uint8_t> export_state() const {
-    std::vector<std::uint8_t> out(kBloomHeader + num_blocks_ * 32);
-    put32(out.data(), kBloomMagic);
-    put32(out.data() + 4, kBloomVersion);
-    put32(out.data() + 8, 0);
-    put32(out.data() + 12, 0);
-    put64(out.data() + 16, num_blocks_);
-    put64(out.data() + 24, item_count());
+    std::vector<std::uint8_t> out;
     // Callers are paused during export (see the threading note above): a bulk copy is safe.
     if constexpr (std::endian::native == std::endian::little) {
-      std::memcpy(out.data() + kBloomHeader, words_.get(), num_blocks_ * 32);
+      // Reserve and append rather than size the vector: no zero-fill of 1 MiB before the copy
+      // (this runs while callers wait at the gate).
+      std::uint8_t header[kBloomHeader];
+      write_header(header);
+      out.reserve(kBloomHeader + num_blocks_ * 32);
+      out.insert(out.end(), header, header + kBloomHeader);
+      const auto* words = reinterpret_cast<const std::uint8_t*>(words_.get());
+      out.insert(out.end(), words, words + num_blocks_ * 32);
     } else {
+      out.resize(kBloomHeader + num_blocks_ * 32);
+      write_header(out.data());
       for (std::uint64_t i = 0; i < num_blocks_ * 8; ++i)
         put32(out.data() + kBloomHeader + 4 * i, word(i).load(std::memory_order_relaxed));
     }
@@ -207,6 +213,14 @@ class SplitBlockBloom {
   }
 
  private:
+  void write_header(std::uint8_t* p) const {
+    put32(p, kBloomMagic);
+    put32(p + 4, kBloomVersion);
+    put32(p + 8, 0);
+    put32(p + 12, 0);
+    put64(p + 16, num_blocks_);
+    put64(p + 24, item_count());
+  }
   static std::uint32_t bit_mask(std::uint64_t h, int i) {
     return 1u << ((static_cast<std::uint32_t>(h) * kBloomSalt[i]) >> 27);
   }

@@ -30,8 +30,12 @@
 //   capacity = max(imported capacity, in use here) (out_of_memory, nothing changed, if that
 //   total exceeds the imported limit or this pool's current one: a blob can never make a pool
 //   reserve more than it was configured for). Buffers outstanding in the importing pool stay valid.
-// Threading: MT safe; one mutex per class; the limit is kept with an atomic reservation counter.
-// import_state/export_state lock every class (callers should be paused for a consistent view).
+// Threading: MT safe; one lock for the pool (pool_lock.hpp), held for a few dozen instructions.
+// Ages: taken from CLOCK_MONOTONIC_COARSE (steady_clock's epoch, read from the vDSO without
+// touching the TSC; its tick is 1-4 ms), so an age can be off by up to one tick.
+// Bookkeeping: each class keeps one slot per buffer it made (address, id or 0 when free, time of
+// allocation), a stack of free slot numbers and an address -> slot index; allocate and release
+// never allocate memory on the reuse path.
 #pragma once
 
 #include <atomic>
@@ -39,11 +43,11 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
+#include "memory-pool-cpp/pointer_index.hpp"
+#include "memory-pool-cpp/pool_lock.hpp"
 #include "selfheal/sdk/memory_pool.hpp"
 
 namespace selfheal::components {
@@ -76,29 +80,37 @@ class MemoryPoolCore {
   sdk::Status import_state(std::span<const std::uint8_t> blob);
 
  private:
-  struct Outstanding {
+  struct Slot {
     void* data;
+    std::uint64_t id;  // 0 while the buffer is free
     std::chrono::steady_clock::time_point since;
   };
   struct SizeClass {
     explicit SizeClass(std::size_t s) : size(s) {}
     const std::size_t size;
-    mutable std::mutex mu;
-    std::vector<void*> free;                                     // guarded by mu
-    std::unordered_map<std::uint64_t, Outstanding> outstanding;  // guarded by mu
-    std::size_t high_water = 0;                                  // guarded by mu
+    std::vector<Slot> slots;         // one per buffer made: capacity = slots.size()
+    std::vector<std::size_t> free;   // free slot numbers; capacity >= slots.size()
+    PointerIndex index;              // data -> slot number
+    std::size_t in_use = 0;
+    std::size_t high_water = 0;
   };
 
   std::chrono::steady_clock::time_point now() const;
   int class_of_size(std::uint64_t size) const;  // -1 when not a class size of this pool
+  // A new buffer for class `c` in a new slot (its number); kNone when the limit or memory is
+  // short (then nothing changed). Lock held.
+  std::size_t make_buffer(SizeClass& c);
+  // Frees the free buffers of `c` beyond the first `keep`; returns the bytes given back. Lock held.
+  std::uint64_t drop_free(SizeClass& c, std::size_t keep);
 
   const std::uint64_t max_class_;
   const Clock clock_;
-  std::vector<std::unique_ptr<SizeClass>> classes_;  // fixed after construction
-  std::atomic<std::uint64_t> limit_;
-  std::atomic<std::uint64_t> reserved_{0};
-  std::atomic<std::uint64_t> in_use_{0};
-  std::atomic<std::uint64_t> next_id_{1};
+  std::vector<SizeClass> classes_;  // fixed after construction; guarded by lock_
+  mutable PoolLock lock_;
+  std::uint64_t limit_;             // guarded by lock_
+  std::uint64_t reserved_ = 0;      // guarded by lock_
+  std::uint64_t in_use_ = 0;        // guarded by lock_
+  std::uint64_t next_id_ = 1;       // guarded by lock_
 };
 
 }  // namespace selfheal::components

@@ -24,10 +24,14 @@ sdk::Result<RustPoolApi> RustPoolApi::resolve(const sdk::NativeLibrary* artifact
 }
 
 sdk::Result<sdk::Buffer> RustMemoryPool::allocate(std::size_t bytes) noexcept {
-  sdk::Buffer b;
+  // Rust writes straight into the returned object (one named result: no copy). Copying a
+  // local Buffer instead makes the compiler read its fields back with one 16-byte load right
+  // after Rust's 8-byte stores, a store-forwarding stall that cost more than the pool itself.
+  sdk::Result<sdk::Buffer> result{sdk::Buffer{}};
+  sdk::Buffer& b = result.value();
   if (auto rc = api_.allocate(h_, bytes, &b.data, &b.size, &b.id); rc != SELFHEAL_RC_OK)
-    return from_rc(rc, "selfheal_pool_allocate");
-  return b;
+    result = from_rc(rc, "selfheal_pool_allocate");
+  return result;
 }
 
 sdk::Status RustMemoryPool::release(const sdk::Buffer& b) noexcept {

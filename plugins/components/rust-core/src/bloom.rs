@@ -45,6 +45,10 @@ pub fn false_positive_rate(items: f64, blocks: f64) -> f64 {
     if lambda <= 0.0 {
         return 0.0;
     }
+    // Past ~10^4 items per block every bit is set (see split_block_bloom.hpp).
+    if lambda >= 10000.0 {
+        return 1.0;
+    }
     let spread = 12.0 * lambda.sqrt() + 20.0;
     let mode = lambda as u64;
     let lo_f = lambda - spread;
@@ -199,8 +203,8 @@ impl Bloom {
         out
     }
 
-    /// A filter from exported state; None when the blob is malformed (or memory is short).
-    pub fn from_state(s: &[u8]) -> Option<Bloom> {
+    /// (num_blocks, item_count) of a well-formed state blob whose size matches its block count.
+    fn parse_header(s: &[u8]) -> Option<(u64, u64)> {
         let mut r = Reader::new(s);
         if r.u32()? != MAGIC || r.u32()? != VERSION || r.u32()? != 0 || r.u32()? != 0 {
             return None;
@@ -210,14 +214,32 @@ impl Bloom {
         if blocks == 0 || blocks > MAX_BLOCKS || r.remaining() as u64 != blocks * 32 {
             return None;
         }
-        let bloom = Bloom::new(blocks)?;
-        for b in bloom.blocks.iter() {
-            for w in b.0.iter() {
-                w.store(r.u32()?, Relaxed);
+        Some((blocks, items))
+    }
+
+    /// Replaces this filter's contents with exported state of the same size, reusing its memory
+    /// (as the C++ side: no allocation while callers are paused). False, filter unchanged, when
+    /// the blob is malformed or of another size. `&mut`: no call may be in flight.
+    pub fn assign_state(&mut self, s: &[u8]) -> bool {
+        match Self::parse_header(s) {
+            Some((blocks, items)) if blocks == self.num_blocks() => {
+                for (b, chunk) in self.blocks.iter_mut().zip(s[HEADER..].chunks_exact(32)) {
+                    for (w, bytes) in b.0.iter_mut().zip(chunk.chunks_exact(4)) {
+                        *w.get_mut() = u32::from_le_bytes(bytes.try_into().expect("4 bytes"));
+                    }
+                }
+                *self.items.get_mut() = items;
+                true
             }
+            _ => false,
         }
-        bloom.items.store(items, Relaxed);
-        Some(bloom)
+    }
+
+    /// A filter from exported state; None when the blob is malformed (or memory is short).
+    pub fn from_state(s: &[u8]) -> Option<Bloom> {
+        let (blocks, _) = Self::parse_header(s)?;
+        let mut bloom = Bloom::new(blocks)?;
+        bloom.assign_state(s).then_some(bloom)
     }
 }
 

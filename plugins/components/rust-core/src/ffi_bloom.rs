@@ -133,6 +133,9 @@ pub unsafe extern "C" fn selfheal_bloom_import(
         let (Some(h), Some(blob)) = (h.as_mut(), bytes(buf, len)) else {
             return RC_INVALID_ARGUMENT;
         };
+        if h.0.assign_state(blob) {
+            return RC_OK; // same size: the memory is reused
+        }
         match Bloom::from_state(blob) {
             Some(b) => {
                 h.0 = b;

@@ -2,12 +2,15 @@
 //! (rust_core.h). Every exported function catches panics and returns an error code.
 
 pub mod bloom;
+pub mod coarse_clock;
 pub mod ffi_bloom;
 pub mod ffi_pool;
 pub mod ffi_util;
 pub mod ffi_window;
 pub mod le;
+pub mod pointer_index;
 pub mod pool;
+pub mod pool_lock;
 pub mod window;
 pub mod xxhash64;
 

@@ -1,15 +1,15 @@
 //! The memory pool, with the same rules and state format as
-//! plugins/components/memory-pool-cpp/memory_pool_core.hpp (defined there).
+//! plugins/components/memory-pool-cpp/memory_pool_core.hpp (defined there, with the bookkeeping
+//! both sides share: per class one slot per buffer made, a stack of free slot numbers and an
+//! address -> slot index; one lock for the pool; ages from the coarse monotonic clock).
 //! Buffer memory is allocated here, by Rust (64-byte aligned), and stays owned by this pool until
-//! released to it or the pool is dropped. Threading: one mutex per size class; the memory limit
-//! is enforced with an atomic reservation counter.
+//! released to it or the pool is dropped.
 
+use crate::coarse_clock::now_ns;
 use crate::le::{put_u32, put_u64, Reader};
+use crate::pointer_index::PointerIndex;
+use crate::pool_lock::PoolLock;
 use std::alloc::{alloc, dealloc, Layout};
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::sync::{Mutex, MutexGuard};
-use std::time::Instant;
 
 pub const MAGIC: u32 = 0x504D_4853; // "SHMP"
 pub const VERSION: u32 = 1;
@@ -26,28 +26,33 @@ pub enum PoolError {
     Corrupt,
 }
 
-/// A raw buffer pointer owned by the pool; moved between threads under the class mutex.
-struct Ptr(*mut u8);
-// SAFETY: the pointer is only an address the pool owns; access is serialised by the class mutex.
-unsafe impl Send for Ptr {}
-
-struct Outstanding {
-    ptr: Ptr,
-    since: Instant,
+#[derive(Clone, Copy)]
+struct Slot {
+    data: *mut u8,
+    id: u64,    // 0 while the buffer is free
+    since: i64, // coarse monotonic ns at allocation
 }
 
 struct Class {
     size: u64,
-    free: Vec<Ptr>,
-    outstanding: HashMap<u64, Outstanding>,
+    slots: Vec<Slot>,    // one per buffer made: capacity = slots.len()
+    free: Vec<usize>,    // free slot numbers; capacity >= slots.len()
+    index: PointerIndex, // data -> slot number
+    in_use: u64,
     high_water: u64,
 }
 
-impl Class {
-    fn capacity(&self) -> u64 {
-        (self.free.len() + self.outstanding.len()) as u64
-    }
+struct Inner {
+    classes: Vec<Class>,
+    limit: u64,
+    reserved: u64,
+    in_use: u64,
+    next_id: u64,
 }
+
+// SAFETY: the raw buffer pointers are addresses this pool owns; every access to them and to
+// the bookkeeping goes through the pool's lock.
+unsafe impl Send for Inner {}
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ClassStats {
@@ -58,35 +63,31 @@ pub struct ClassStats {
 }
 
 pub struct Pool {
-    classes: Box<[Mutex<Class>]>,
+    inner: PoolLock<Inner>,
     max_class: u64,
-    limit: AtomicU64,
-    reserved: AtomicU64,
-    in_use: AtomicU64,
-    next_id: AtomicU64,
 }
 
 fn layout(size: u64) -> Layout {
     Layout::from_size_align(size as usize, ALIGN).expect("class sizes are valid layouts")
 }
 
-fn new_buffer(size: u64) -> Option<Ptr> {
+fn new_buffer(size: u64) -> Option<*mut u8> {
     // SAFETY: the layout has a non-zero size.
     let p = unsafe { alloc(layout(size)) };
-    if p.is_null() {
-        None
-    } else {
-        Some(Ptr(p))
-    }
+    (!p.is_null()).then_some(p)
 }
 
-fn free_buffer(p: Ptr, size: u64) {
+fn free_buffer(p: *mut u8, size: u64) {
     // SAFETY: `p` came from new_buffer(size) and is freed once.
-    unsafe { dealloc(p.0, layout(size)) }
+    unsafe { dealloc(p, layout(size)) }
+}
+
+fn is_power_of_two(x: u64) -> bool {
+    x != 0 && x & (x - 1) == 0
 }
 
 pub fn valid_config(max_class: u64, memory_limit: u64) -> bool {
-    max_class.is_power_of_two()
+    is_power_of_two(max_class)
         && (MIN_CLASS..=MAX_CLASS_LIMIT).contains(&max_class)
         && memory_limit > 0
 }
@@ -95,38 +96,74 @@ fn class_count(max_class: u64) -> usize {
     (max_class.trailing_zeros() - MIN_CLASS.trailing_zeros() + 1) as usize
 }
 
+/// Room for one more slot in `c`, so that nothing after it can fail half-way; false when
+/// memory is short.
+fn make_room(c: &mut Class) -> bool {
+    let n = c.slots.len() + 1;
+    // try_reserve grows geometrically; `free` gets the same room: release never allocates.
+    (c.slots.capacity() >= n || c.slots.try_reserve(n - c.slots.len()).is_ok())
+        && (c.free.capacity() >= n || c.free.try_reserve(n - c.free.len()).is_ok())
+        && c.index.reserve(n)
+}
+
+impl Class {
+    /// Frees the free buffers beyond the first `keep`; returns the bytes given back.
+    fn drop_free(&mut self, keep: usize) -> u64 {
+        if self.free.len() <= keep {
+            return 0;
+        }
+        let mut freed = 0;
+        while self.free.len() > keep {
+            let i = self.free.pop().expect("longer than keep");
+            free_buffer(self.slots[i].data, self.size);
+            self.slots[i].data = std::ptr::null_mut();
+            freed += self.size;
+        }
+        // Compact the slots, rebuild the free stack and the index (their room is kept).
+        self.slots.retain(|s| !s.data.is_null());
+        self.free.clear();
+        self.index.clear();
+        for (i, s) in self.slots.iter().enumerate() {
+            self.index.insert(s.data, i);
+            if s.id == 0 {
+                self.free.push(i);
+            }
+        }
+        freed
+    }
+}
+
 impl Pool {
     pub fn new(max_class: u64, memory_limit: u64) -> Option<Pool> {
         if !valid_config(max_class, memory_limit) {
             return None;
         }
         let classes = (0..class_count(max_class))
-            .map(|k| {
-                Mutex::new(Class {
-                    size: MIN_CLASS << k,
-                    free: Vec::new(),
-                    outstanding: HashMap::new(),
-                    high_water: 0,
-                })
+            .map(|k| Class {
+                size: MIN_CLASS << k,
+                slots: Vec::new(),
+                free: Vec::new(),
+                index: PointerIndex::default(),
+                in_use: 0,
+                high_water: 0,
             })
             .collect();
         Some(Pool {
-            classes,
+            inner: PoolLock::new(Inner {
+                classes,
+                limit: memory_limit,
+                reserved: 0,
+                in_use: 0,
+                next_id: 1,
+            }),
             max_class,
-            limit: AtomicU64::new(memory_limit),
-            reserved: AtomicU64::new(0),
-            in_use: AtomicU64::new(0),
-            next_id: AtomicU64::new(1),
         })
     }
 
-    fn lock(&self, k: usize) -> MutexGuard<'_, Class> {
-        self.classes[k].lock().unwrap_or_else(|e| e.into_inner())
-    }
-
     /// The class index of a buffer size this pool hands out, if it is one.
+    #[inline]
     fn class_of_size(&self, size: u64) -> Option<usize> {
-        if size.is_power_of_two() && (MIN_CLASS..=self.max_class).contains(&size) {
+        if is_power_of_two(size) && (MIN_CLASS..=self.max_class).contains(&size) {
             Some((size.trailing_zeros() - MIN_CLASS.trailing_zeros()) as usize)
         } else {
             None
@@ -138,93 +175,100 @@ impl Pool {
         if bytes > self.max_class {
             return Err(PoolError::InvalidArgument);
         }
-        let size = bytes.max(MIN_CLASS).next_power_of_two();
+        let size = if bytes <= MIN_CLASS {
+            MIN_CLASS
+        } else {
+            bytes.next_power_of_two()
+        };
         let k = self.class_of_size(size).ok_or(PoolError::InvalidArgument)?;
-        let mut c = self.lock(k);
-        let ptr = match c.free.pop() {
-            Some(p) => p,
+        let since = now_ns(); // outside the lock
+        let mut guard = self.inner.lock();
+        let inner = &mut *guard;
+        let c = &mut inner.classes[k];
+        let i = match c.free.pop() {
+            Some(i) => i,
             None => {
-                let limit = self.limit.load(Relaxed);
-                self.reserved
-                    .fetch_update(Relaxed, Relaxed, |r| {
-                        r.checked_add(size).filter(|&n| n <= limit)
-                    })
-                    .map_err(|_| PoolError::OutOfMemory)?;
-                match new_buffer(size) {
-                    Some(p) => p,
-                    None => {
-                        self.reserved.fetch_sub(size, Relaxed);
-                        return Err(PoolError::OutOfMemory);
-                    }
+                if inner.reserved > inner.limit || inner.limit - inner.reserved < size {
+                    return Err(PoolError::OutOfMemory);
                 }
+                if !make_room(c) {
+                    return Err(PoolError::OutOfMemory);
+                }
+                let data = new_buffer(size).ok_or(PoolError::OutOfMemory)?;
+                inner.reserved += size;
+                c.index.insert(data, c.slots.len());
+                c.slots.push(Slot {
+                    data,
+                    id: 0,
+                    since: 0,
+                });
+                c.slots.len() - 1
             }
         };
-        let raw = ptr.0;
-        let id = self.next_id.fetch_add(1, Relaxed);
-        c.outstanding.insert(
-            id,
-            Outstanding {
-                ptr,
-                since: Instant::now(),
-            },
-        );
-        c.high_water = c.high_water.max(c.outstanding.len() as u64);
-        self.in_use.fetch_add(size, Relaxed);
-        Ok((raw, size, id))
+        let id = inner.next_id;
+        inner.next_id += 1;
+        let s = &mut c.slots[i];
+        s.id = id;
+        s.since = since;
+        c.in_use += 1;
+        c.high_water = c.high_water.max(c.in_use);
+        inner.in_use += size;
+        Ok((s.data, size, id))
     }
 
     /// Returns a buffer to its class; refuses one this pool did not hand out or already took back.
     pub fn release(&self, data: *mut u8, size: u64, id: u64) -> Result<(), PoolError> {
         let k = self.class_of_size(size).ok_or(PoolError::InvalidArgument)?;
-        let mut c = self.lock(k);
-        match c.outstanding.get(&id) {
-            Some(o) if o.ptr.0 == data => {}
-            _ => return Err(PoolError::InvalidArgument),
+        let mut guard = self.inner.lock();
+        let inner = &mut *guard;
+        let c = &mut inner.classes[k];
+        match c.index.find(data) {
+            Some(i) if id != 0 && c.slots[i].id == id => {
+                c.slots[i].id = 0;
+                c.free.push(i); // never reallocates: see make_room
+                c.in_use -= 1;
+                inner.in_use -= size;
+                Ok(())
+            }
+            _ => Err(PoolError::InvalidArgument),
         }
-        let o = c.outstanding.remove(&id).expect("checked above");
-        c.free.push(o.ptr);
-        self.in_use.fetch_sub(size, Relaxed);
-        Ok(())
     }
 
     pub fn class_stats(&self) -> Vec<ClassStats> {
-        (0..self.classes.len())
-            .map(|k| {
-                let c = self.lock(k);
-                ClassStats {
-                    buffer_size: c.size,
-                    available: c.free.len() as u64,
-                    capacity: c.capacity(),
-                    high_water: c.high_water,
-                }
-            })
-            .collect()
+        let mut out = Vec::with_capacity(self.class_count());
+        let inner = self.inner.lock();
+        out.extend(inner.classes.iter().map(|c| ClassStats {
+            buffer_size: c.size,
+            available: c.free.len() as u64,
+            capacity: c.slots.len() as u64,
+            high_water: c.high_water,
+        }));
+        out
     }
 
     pub fn class_count(&self) -> usize {
-        self.classes.len()
+        class_count(self.max_class)
     }
 
     /// (bytes in use, bytes reserved, memory limit)
     pub fn totals(&self) -> (u64, u64, u64) {
-        (
-            self.in_use.load(Relaxed),
-            self.reserved.load(Relaxed),
-            self.limit.load(Relaxed),
-        )
+        let inner = self.inner.lock();
+        (inner.in_use, inner.reserved, inner.limit)
     }
 
     /// (id, size, age in ms) of buffers outstanding for at least `min_age_ms`, by id.
     pub fn outstanding_older_than(&self, min_age_ms: u64) -> Vec<(u64, u64, u64)> {
-        let now = Instant::now();
+        let now = now_ns();
         let mut out = Vec::new();
-        for k in 0..self.classes.len() {
-            let c = self.lock(k);
-            for (&id, o) in &c.outstanding {
-                let age = u64::try_from(now.saturating_duration_since(o.since).as_millis())
-                    .unwrap_or(u64::MAX);
-                if age >= min_age_ms {
-                    out.push((id, c.size, age));
+        {
+            let inner = self.inner.lock();
+            out.reserve(inner.classes.iter().map(|c| c.in_use as usize).sum());
+            for c in &inner.classes {
+                for s in c.slots.iter().filter(|s| s.id != 0) {
+                    let age = (now.saturating_sub(s.since).max(0) / 1_000_000) as u64;
+                    if age >= min_age_ms {
+                        out.push((s.id, c.size, age));
+                    }
                 }
             }
         }
@@ -234,29 +278,25 @@ impl Pool {
 
     /// Frees every free buffer; returns the bytes given back.
     pub fn trim(&self) -> u64 {
-        let mut freed = 0;
-        for k in 0..self.classes.len() {
-            let mut c = self.lock(k);
-            let size = c.size;
-            for p in c.free.drain(..) {
-                free_buffer(p, size);
-                freed += size;
-            }
-        }
-        self.reserved.fetch_sub(freed, Relaxed);
+        let mut inner = self.inner.lock();
+        let freed: u64 = inner.classes.iter_mut().map(|c| c.drop_free(0)).sum();
+        inner.reserved -= freed;
         freed
     }
 
     pub fn export_state(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(HEADER + CLASS_ENTRY * self.classes.len());
+        let stats = self.class_stats();
+        let (_, _, limit) = self.totals();
+        let next_id = self.inner.lock().next_id;
+        let mut out = Vec::with_capacity(HEADER + CLASS_ENTRY * stats.len());
         put_u32(&mut out, MAGIC);
         put_u32(&mut out, VERSION);
-        put_u64(&mut out, self.limit.load(Relaxed));
+        put_u64(&mut out, limit);
         put_u64(&mut out, self.max_class);
-        put_u64(&mut out, self.next_id.load(Relaxed));
-        put_u32(&mut out, self.classes.len() as u32);
+        put_u64(&mut out, next_id);
+        put_u32(&mut out, stats.len() as u32);
         put_u32(&mut out, 0);
-        for s in self.class_stats() {
+        for s in stats {
             put_u64(&mut out, s.buffer_size);
             put_u64(&mut out, s.capacity);
             put_u64(&mut out, s.high_water);
@@ -272,16 +312,17 @@ impl Pool {
         if st.max_class != self.max_class {
             return Err(PoolError::InvalidArgument);
         }
-        let mut guards: Vec<MutexGuard<'_, Class>> =
-            (0..self.classes.len()).map(|k| self.lock(k)).collect();
+        let mut guard = self.inner.lock();
+        let inner = &mut *guard;
         // Target capacity per class: the imported one, but never below what is in use here.
-        let targets: Vec<u64> = guards
+        let targets: Vec<u64> = inner
+            .classes
             .iter()
             .zip(&st.classes)
-            .map(|(c, &(cap, _))| cap.max(c.outstanding.len() as u64))
+            .map(|(c, &(cap, _))| cap.max(c.in_use))
             .collect();
         let mut needed: u64 = 0;
-        for (c, &t) in guards.iter().zip(&targets) {
+        for (c, &t) in inner.classes.iter().zip(&targets) {
             needed = t
                 .checked_mul(c.size)
                 .and_then(|b| b.checked_add(needed))
@@ -289,58 +330,74 @@ impl Pool {
         }
         // Also bounded by this pool's own limit, so a blob can never make it reserve more than
         // it was configured to hold.
-        if needed > st.limit || needed > self.limit.load(Relaxed) {
+        if needed > st.limit || needed > inner.limit {
             return Err(PoolError::OutOfMemory);
         }
-        let mut fresh: Vec<Vec<Ptr>> = Vec::with_capacity(guards.len());
-        for (c, &t) in guards.iter().zip(&targets) {
-            let want = (t - c.outstanding.len() as u64).saturating_sub(c.free.len() as u64);
+        // Every allocation before the first change.
+        let mut fresh: Vec<Vec<*mut u8>> = Vec::with_capacity(inner.classes.len());
+        let mut ok = true;
+        for (c, &t) in inner.classes.iter_mut().zip(&targets) {
+            let want = t as usize;
+            let want_free = want - c.in_use as usize;
             let mut v = Vec::new();
-            for _ in 0..want {
+            ok = v
+                .try_reserve(want_free.saturating_sub(c.free.len()))
+                .is_ok();
+            while ok && c.free.len() + v.len() < want_free {
                 match new_buffer(c.size) {
                     Some(p) => v.push(p),
-                    None => {
-                        for (g, list) in guards
-                            .iter()
-                            .zip(fresh.into_iter().chain(std::iter::once(v)))
-                        {
-                            list.into_iter().for_each(|p| free_buffer(p, g.size));
-                        }
-                        return Err(PoolError::OutOfMemory);
-                    }
+                    None => ok = false,
                 }
             }
+            ok = ok
+                && c.slots
+                    .try_reserve(want.saturating_sub(c.slots.len()))
+                    .is_ok()
+                && c.free
+                    .try_reserve(want.saturating_sub(c.free.len()))
+                    .is_ok()
+                && c.index.reserve(want);
             fresh.push(v);
+            if !ok {
+                break;
+            }
         }
-        for ((c, &t), (list, &(_, hw))) in guards
+        if !ok {
+            for (c, list) in inner.classes.iter().zip(fresh) {
+                list.into_iter().for_each(|p| free_buffer(p, c.size));
+            }
+            return Err(PoolError::OutOfMemory);
+        }
+        for ((c, &t), (list, &(_, hw))) in inner
+            .classes
             .iter_mut()
             .zip(&targets)
             .zip(fresh.into_iter().zip(&st.classes))
         {
-            let keep = (t - c.outstanding.len() as u64) as usize;
-            while c.free.len() > keep {
-                let p = c.free.pop().expect("non-empty");
-                free_buffer(p, c.size);
+            c.drop_free((t - c.in_use) as usize);
+            for p in list {
+                // room reserved above
+                c.index.insert(p, c.slots.len());
+                c.free.push(c.slots.len());
+                c.slots.push(Slot {
+                    data: p,
+                    id: 0,
+                    since: 0,
+                });
             }
-            c.free.extend(list);
-            c.high_water = hw.max(c.outstanding.len() as u64);
+            c.high_water = hw.max(c.in_use);
         }
-        self.reserved.store(needed, Relaxed);
-        self.limit.store(st.limit, Relaxed);
-        self.next_id.fetch_max(st.next_id, Relaxed);
+        inner.reserved = needed;
+        inner.limit = st.limit;
+        inner.next_id = inner.next_id.max(st.next_id);
         Ok(())
     }
 }
 
 impl Drop for Pool {
     fn drop(&mut self) {
-        for m in self.classes.iter_mut() {
-            let c = m.get_mut().unwrap_or_else(|e| e.into_inner());
-            let size = c.size;
-            c.free.drain(..).for_each(|p| free_buffer(p, size));
-            c.outstanding
-                .drain()
-                .for_each(|(_, o)| free_buffer(o.ptr, size));
+        for c in self.inner.get_mut().classes.iter() {
+            c.slots.iter().for_each(|s| free_buffer(s.data, c.size));
         }
     }
 }
