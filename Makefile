@@ -2,7 +2,7 @@
 JOBS ?= 2
 CONFIG ?= config/plugins.yaml
 
-.PHONY: run test deps build test-asan test-tsan bench clean
+.PHONY: run test deps build test-asan test-tsan fuzz-smoke bench clean
 
 run: build
 	./build/bin/selfheal serve --config $(CONFIG)
@@ -31,10 +31,20 @@ test-tsan: deps
 	cmake --build build-tsan -j$(JOBS) --target $(TSAN_TARGETS)
 	ctest --preset tsan -L concurrency
 
+# Each libFuzzer target (fuzz/README.md) for FUZZ_SECONDS from its seed corpus, in build-fuzz/
+# (clang; only the fuzz targets and what they link are built). Fails on any crash.
+FUZZ_TARGETS ?= fuzz_manifest fuzz_http_request fuzz_build_output fuzz_component_state
+FUZZ_SECONDS ?= 12
+fuzz-smoke:
+	./scripts/install-deps.sh --fuzz
+	@[ -f build-fuzz/CMakeCache.txt ] || cmake --preset fuzz
+	cmake --build build-fuzz -j$(JOBS) --target $(FUZZ_TARGETS)
+	./fuzz/run_smoke.sh build-fuzz/fuzz/bin $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 bench: deps
 	@[ -f build-bench/CMakeCache.txt ] || cmake --preset bench
 	cmake --build build-bench -j$(JOBS)
 	./build-bench/bin/selfheal-bench
 
 clean:
-	rm -rf build build-asan build-tsan build-debug build-bench
+	rm -rf build build-asan build-tsan build-debug build-bench build-fuzz

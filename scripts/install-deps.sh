@@ -1,18 +1,34 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the build and the tests need, when any is missing.
 # As root it runs apt-get; otherwise it prints the exact command and fails.
+#   --fuzz  also what `make fuzz-smoke` needs: clang and libFuzzer's runtime
+#           (libclang_rt.fuzzer-x86_64.a is in libclang-rt-14-dev)
 set -euo pipefail
+
+fuzz=0
+if [ "${1:-}" = "--fuzz" ]; then
+  fuzz=1
+  shift
+fi
 
 packages=(
   cmake make g++ pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-filesystem1.81-dev libboost-system1.81-dev
   libyaml-cpp-dev libgtest-dev libgmock-dev libsqlite3-dev libbenchmark-dev
   curl  # tests/sdk: the installed host's HTTP API
+  libhiredis-dev redis-server  # the fleet's Redis client, and the server its tests start
+  chromium  # tests/browser: the status page in a real browser
+  sccache  # the build cache (settings.build_cache) and its tests
 )
+# Node.js runs the browser test (playwright-core); Debian's only when no node is installed.
+if ! command -v node >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 # Rust: cargo/rustc may come from rustup (~/.cargo/bin); only install Debian's when none is found.
 if ! command -v cargo >/dev/null 2>&1 && [ ! -x "${HOME:-/root}/.cargo/bin/cargo" ]; then
   packages+=(cargo rustc)
 fi
+[ $fuzz -eq 1 ] && packages+=(clang libclang-rt-14-dev)
 packages+=("$@")
 
 missing=()
@@ -21,15 +37,22 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-cmd="apt-get install -y --no-install-recommends ${missing[*]}"
-if [ "$(id -u)" -ne 0 ]; then
-  echo "selfheal: missing Debian packages. Run as root:" >&2
-  echo "  apt-get update && $cmd" >&2
-  exit 1
+if [ ${#missing[@]} -gt 0 ]; then
+  cmd="apt-get install -y --no-install-recommends ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "selfheal: missing Debian packages. Run as root:" >&2
+    echo "  apt-get update && $cmd" >&2
+    exit 1
+  fi
+  echo "selfheal: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  $cmd
 fi
-echo "selfheal: installing ${missing[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-$cmd
+
+# tests/browser: playwright-core from the npm registry, as package-lock.json pins it.
+browser_tests="$(dirname "$0")/../tests/browser"
+if [ ! -d "$browser_tests/node_modules" ]; then
+  echo "selfheal: npm ci in tests/browser" >&2
+  (cd "$browser_tests" && npm ci --no-audit --no-fund)
+fi

@@ -53,6 +53,18 @@ bool write_atomically(const std::filesystem::path& file, const std::string& text
   return !ec;
 }
 
+std::string record_text(const sdk::ArtifactRecord& record, const std::string& fingerprint,
+                        const std::string& origin) {
+  std::ostringstream out;
+  out << "sha256=" << record.sha256 << "\npath=" << record.path.string()
+      << "\nabi_version=" << record.abi_version << "\ncrate_version=" << record.crate_version
+      << "\nrustc_version=" << record.rustc_version << "\nbuilt_at="
+      << std::chrono::duration_cast<std::chrono::seconds>(record.built_at.time_since_epoch()).count()
+      << "\nfingerprint=" << fingerprint << "\n";
+  if (!origin.empty()) out << "origin=" << origin << "\n";
+  return out.str();
+}
+
 }  // namespace
 
 ArtifactStore::ArtifactStore(std::filesystem::path crate_state_dir, Probe probe, Fingerprint fingerprint)
@@ -103,21 +115,75 @@ sdk::Result<sdk::ArtifactRecord> ArtifactStore::accept(const sdk::CratePaths& cr
   record.rustc_version = info_field(probe.build_info, "rustc_version");
   // The same bytes accepted again (every check, or restored from the store) keep their time.
   record.built_at = known ? known->built_at : std::chrono::system_clock::now();
-  if (!known || fingerprint_of(*sha) != fingerprint) {
-    std::ostringstream out;
-    out << "sha256=" << record.sha256 << "\npath=" << record.path.string()
-        << "\nabi_version=" << record.abi_version << "\ncrate_version=" << record.crate_version
-        << "\nrustc_version=" << record.rustc_version << "\nbuilt_at="
-        << std::chrono::duration_cast<std::chrono::seconds>(record.built_at.time_since_epoch()).count()
-        << "\nfingerprint=" << fingerprint << "\n";
-    write_atomically(dir / "record", out.str());
-  }
+  if (!known || fingerprint_of(*sha) != fingerprint)
+    write_atomically(dir / "record", record_text(record, fingerprint, known ? origin_of(*sha) : ""));
   if (!fingerprint.empty()) {
     std::filesystem::create_directories(index_file(fingerprint).parent_path(), ec);
     write_atomically(index_file(fingerprint), record.sha256 + "\n");
   }
   write_atomically(root_ / "current", record.sha256 + "\n");
+  if (!fingerprint.empty() && on_accepted_) on_accepted_(record, fingerprint);
   return record;
+}
+
+sdk::Result<sdk::ArtifactRecord> ArtifactStore::import(const std::string& fingerprint,
+                                                       const std::string& sha256,
+                                                       const std::string& bytes,
+                                                       const std::string& file_name,
+                                                       const std::string& origin) {
+  if (fingerprint.empty() || file_name.empty() || file_name.find('/') != std::string::npos ||
+      file_name == "." || file_name == "..")
+    return sdk::Status::error(sdk::Errc::invalid_argument, "import needs a fingerprint and a plain file name");
+  if (sha256.size() != 64 || sha256_hex(bytes) != sha256)
+    return sdk::Status::error(sdk::Errc::corrupt_state, "the bytes do not match sha256 " + sha256);
+  std::lock_guard lock(mutex_);
+  const auto dir = root_ / sha256;
+  const auto file = dir / file_name;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (sha256_file(file) != sha256) {
+    const auto tmp = dir / (file_name + ".import");
+    std::filesystem::remove(tmp, ec);
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+      if (!out.flush())
+        return sdk::Status::error(sdk::Errc::unavailable, "cannot write into the store: " + tmp.string());
+    }
+    if (sha256_file(tmp) != sha256) {
+      std::filesystem::remove(tmp, ec);
+      return sdk::Status::error(sdk::Errc::unavailable, "the imported copy does not match its checksum");
+    }
+    ::chmod(tmp.c_str(), 0444);
+    std::filesystem::rename(tmp, file, ec);
+    if (ec) return sdk::Status::error(sdk::Errc::unavailable, "cannot store: " + ec.message());
+  }
+  // Bytes from another host run their constructors in a child first, like any artifact.
+  auto probe = probe_(file);
+  if (!probe.ok) {
+    // Not indexed, so never restored; the bytes stay until a verified copy replaces them.
+    return sdk::Status::error(sdk::Errc::unavailable, "probe refused " + file.string() + ": " + probe.error);
+  }
+  sdk::ArtifactRecord record;
+  record.sha256 = sha256;
+  record.path = file;
+  record.abi_version = probe.abi_version.value_or(0);
+  record.crate_version = info_field(probe.build_info, "crate_version");
+  record.rustc_version = info_field(probe.build_info, "rustc_version");
+  const auto known = read_record(sha256);
+  record.built_at = known ? known->built_at : std::chrono::system_clock::now();
+  if (!write_atomically(dir / "record", record_text(record, fingerprint, known ? origin_of(sha256) : origin)))
+    return sdk::Status::error(sdk::Errc::unavailable, "cannot write the record in " + dir.string());
+  std::filesystem::create_directories(index_file(fingerprint).parent_path(), ec);
+  if (!write_atomically(index_file(fingerprint), sha256 + "\n"))
+    return sdk::Status::error(sdk::Errc::unavailable, "cannot index " + fingerprint);
+  return record;
+}
+
+std::string ArtifactStore::origin_of(const std::string& sha256) const {
+  std::ifstream in(root_ / sha256 / "record");
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  return info_field(text, "origin");
 }
 
 std::optional<sdk::ArtifactRecord> ArtifactStore::read_record(const std::string& sha) const {

@@ -27,6 +27,10 @@ class ArtifactStore {
   using Fingerprint = std::function<std::optional<std::string>(const sdk::CratePaths&,
                                                                const std::string& artifact_rustc)>;
   ArtifactStore(std::filesystem::path crate_state_dir, Probe probe, Fingerprint fingerprint = {});
+  // Called after accept() stored an artifact whose fingerprint is known (e.g. to publish it to
+  // the fleet). Runs on accept()'s thread, so it must return quickly. Set before first use.
+  using Accepted = std::function<void(const sdk::ArtifactRecord&, const std::string& fingerprint)>;
+  void on_accepted(Accepted hook) { on_accepted_ = std::move(hook); }
 
   // Probes the crate's fresh artifact and stores it (idempotent for the same bytes).
   sdk::Result<sdk::ArtifactRecord> accept(const sdk::CratePaths& crate);
@@ -38,6 +42,15 @@ class ArtifactStore {
   // temporary renamed over it). Errc::not_found when none is stored.
   sdk::Result<sdk::ArtifactRecord> restore(const std::string& fingerprint,
                                            const std::filesystem::path& destination) const;
+  // Adds an artifact built elsewhere (the fleet) from `fingerprint`: `bytes` must hash to
+  // `sha256`; they are written read-only as artifacts/<sha256>/<file_name>, probed in a child,
+  // recorded with `origin` and indexed, so restore(fingerprint, ...) finds them. `current` is
+  // left alone (accept() sets it once the artifact is in use).
+  sdk::Result<sdk::ArtifactRecord> import(const std::string& fingerprint, const std::string& sha256,
+                                          const std::string& bytes, const std::string& file_name,
+                                          const std::string& origin);
+  // Where a stored artifact came from: "" for this host's builds, "fleet <publisher>" for imports.
+  std::string origin_of(const std::string& sha256) const;
   // The last accepted artifact (persisted across restarts), if any.
   std::optional<sdk::ArtifactRecord> current() const;
   // Verifies the stored copy's checksum and loads it (RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE).
@@ -52,6 +65,7 @@ class ArtifactStore {
   std::filesystem::path root_;
   Probe probe_;
   Fingerprint fingerprint_;
+  Accepted on_accepted_;
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<sdk::NativeLibrary>> loaded_;  // by sha256; never unloaded
 };

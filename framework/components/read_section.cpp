@@ -37,20 +37,22 @@ ReadSections::ReadSections() {
 #endif
 }
 
-ReadSections::Slot& ReadSections::this_thread_slot() {
+ReadSections::Slot& ReadSections::register_this_thread() {
   thread_local SlotOwner owner;
-  if (owner.slot) return *owner.slot;
+  if (owner.slot) return *(cached_slot_ = owner.slot);
   std::lock_guard lock(mutex_);
   for (auto& s : slots_) {
     bool expected = false;
     if (s.in_use.compare_exchange_strong(expected, true)) {
       owner.slot = &s;
+      cached_slot_ = &s;
       return s;
     }
   }
   auto& s = slots_.emplace_back();
   s.in_use.store(true);
   owner.slot = &s;
+  cached_slot_ = &s;
   return s;
 }
 

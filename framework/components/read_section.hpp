@@ -26,7 +26,10 @@ class ReadSections {
   // The process-wide registry: read sections are per thread, so their registry is per process.
   static ReadSections& instance();
 
-  Slot& this_thread_slot();
+  Slot& this_thread_slot() {
+    // The hot path: one thread-local load (registration, out of line, runs once per thread).
+    return cached_slot_ != nullptr ? *cached_slot_ : register_this_thread();
+  }
   // Returns once every read section that was open when it was called has ended.
   void synchronize();
   bool uses_membarrier() const { return membarrier_; }
@@ -45,6 +48,8 @@ class ReadSections {
 
  private:
   ReadSections();
+  Slot& register_this_thread();
+  static inline thread_local Slot* cached_slot_ = nullptr;
   static void fence() {
 #if defined(__SANITIZE_THREAD__)
     std::atomic_thread_fence(std::memory_order_seq_cst);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,6 +32,8 @@ struct HostServices {
   std::function<std::optional<std::string>(const sdk::CratePaths&)> build_fingerprint;
   std::function<std::string(const sdk::CratePaths&)> artifact_fingerprint;
   std::function<sdk::Result<sdk::ArtifactRecord>(const sdk::CratePaths&)> restore_cached_artifact;
+  // What every build's environment gets (sdk::Context::build_environment): the build cache's.
+  std::function<std::map<std::string, std::string>()> build_environment;
 };
 
 }  // namespace selfheal

@@ -57,4 +57,9 @@ sdk::Result<sdk::ArtifactRecord> PluginContext::restore_cached_artifact() const 
   return services_.restore_cached_artifact(crate_);
 }
 
+std::map<std::string, std::string> PluginContext::build_environment() const {
+  return services_.build_environment ? services_.build_environment()
+                                     : std::map<std::string, std::string>();
+}
+
 }  // namespace selfheal

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 
 #include "host/host_services.hpp"
@@ -35,6 +36,7 @@ class PluginContext final : public sdk::Context {
   std::string build_fingerprint() const override;
   std::string artifact_fingerprint() const override;
   sdk::Result<sdk::ArtifactRecord> restore_cached_artifact() const override;
+  std::map<std::string, std::string> build_environment() const override;
 
  private:
   const HostServices& services_;

@@ -175,8 +175,11 @@ void add_healing_routes(Router& router, ApiContext& ctx) {
       });
   });
   router.add(verb::get, "/self-healing/component-status", [&ctx](Call call) {
-    if (auto host = host_or_503(ctx, call.respond))
-      call.respond(json_response(Status::ok, component_status_json(host->components().status())));
+    if (auto host = host_or_503(ctx, call.respond)) {
+      auto body = component_status_json(host->components().status());
+      body["file_events"] = file_watch_json(host->file_watch());
+      call.respond(json_response(Status::ok, std::move(body)));
+    }
   });
   router.add(verb::get, "/self-healing/history", [&ctx](Call call) { history_route(ctx, std::move(call)); });
   router.add(verb::get, "/self-healing/plugins", [&ctx](Call call) {

@@ -50,12 +50,47 @@ bool decode(std::string_view in, std::string& out) {
   return true;
 }
 
+// True when `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past
+// U+10FFFF): the decoded path and query end up in JSON answers ("no such endpoint: ..."), and
+// a JSON string must be valid UTF-8.
+bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n = 0;
+    unsigned lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      n = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (i + n >= s.size()) return false;  // the sequence is cut short
+    for (std::size_t k = 1; k <= n; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
 }  // namespace
 
 Target parse_target(std::string_view target) {
   Target t;
   const auto q = target.find('?');
-  if (!decode(target.substr(0, q), t.path)) t.ok = false;
+  if (!decode(target.substr(0, q), t.path) || !valid_utf8(t.path)) t.ok = false;
   if (q == std::string_view::npos) return t;
   std::string_view rest = target.substr(q + 1);
   while (!rest.empty()) {
@@ -68,6 +103,7 @@ Target parse_target(std::string_view target) {
     if (!decode(pair.substr(0, eq), key) ||
         (eq != std::string_view::npos && !decode(pair.substr(eq + 1), value)))
       t.ok = false;
+    if (!valid_utf8(key) || !valid_utf8(value)) t.ok = false;
     t.query[key] = value;
   }
   return t;

@@ -91,4 +91,49 @@ std::string metrics_text(const std::vector<FixAttempt>& history, const LoaderSta
   return o.str();
 }
 
+std::string file_watch_metrics_text(const FileWatchStats& watch) {
+  std::ostringstream o;
+  header(o, "selfheal_file_events_total", "counter",
+         "inotify events about a watched path (artifact, crate sources, toolchain).");
+  o << "selfheal_file_events_total " << watch.events << "\n";
+  header(o, "selfheal_file_event_checks_total", "counter",
+         "Checks triggered by file events, one per burst after the quiet period.");
+  o << "selfheal_file_event_checks_total " << watch.checks << "\n";
+  header(o, "selfheal_file_watched_folders", "gauge", "Folders watched with inotify (0: watching off).");
+  o << "selfheal_file_watched_folders " << watch.folders << "\n";
+  return o.str();
+}
+
+std::string build_cache_metrics_text(const std::optional<SccacheStats>& totals) {
+  const SccacheStats t = totals.value_or(SccacheStats{});
+  std::ostringstream o;
+  header(o, "selfheal_build_cache_active", "gauge", "1 when builds run through the sccache build cache.");
+  o << "selfheal_build_cache_active " << (totals ? 1 : 0) << "\n";
+  header(o, "selfheal_build_cache_requests_total", "counter", "rustc calls through sccache (cacheable or not).");
+  o << "selfheal_build_cache_requests_total " << t.compile_requests << "\n";
+  header(o, "selfheal_build_cache_hits_total", "counter", "Compilations sccache answered from its cache.");
+  o << "selfheal_build_cache_hits_total " << t.hits << "\n";
+  header(o, "selfheal_build_cache_misses_total", "counter", "Cacheable compilations sccache had to run.");
+  o << "selfheal_build_cache_misses_total " << t.misses << "\n";
+  header(o, "selfheal_build_cache_hit_ratio", "gauge", "Build cache hits / (hits + misses); 0 before any.");
+  const auto cacheable = t.hits + t.misses;
+  o << "selfheal_build_cache_hit_ratio "
+    << (cacheable > 0 ? static_cast<double>(t.hits) / static_cast<double>(cacheable) : 0.0) << "\n";
+  return o.str();
+}
+
+std::string fleet_metrics_text(const FleetCounters& fleet) {
+  std::ostringstream o;
+  header(o, "selfheal_fleet_fetches_total", "counter",
+         "Fleet fetches by result: hit (verified, probed, restored), miss (none published), refused (checksum, fingerprint or probe mismatch).");
+  o << "selfheal_fleet_fetches_total{result=\"hit\"} " << fleet.fetch_hits << "\n"
+    << "selfheal_fleet_fetches_total{result=\"miss\"} " << fleet.fetch_misses << "\n"
+    << "selfheal_fleet_fetches_total{result=\"refused\"} " << fleet.fetch_refused << "\n";
+  header(o, "selfheal_fleet_publishes_total", "counter", "Artifacts this host published to the fleet.");
+  o << "selfheal_fleet_publishes_total " << fleet.publishes << "\n";
+  header(o, "selfheal_fleet_errors_total", "counter", "Fleet Redis errors: unreachable, timed out or an error reply.");
+  o << "selfheal_fleet_errors_total " << fleet.errors << "\n";
+  return o.str();
+}
+
 }  // namespace selfheal::http

@@ -8,12 +8,16 @@
 //   selfheal_http_open_connections                                gauge
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "components/component_loader.hpp"
+#include "components/file_watcher.hpp"
+#include "fleet/fleet_counters.hpp"
 #include "healer/history_store.hpp"
 #include "healer/resource_trend.hpp"
+#include "host/sccache_stats.hpp"
 
 namespace selfheal::http {
 
@@ -21,6 +25,26 @@ namespace selfheal::http {
 std::string metrics_text(const std::vector<FixAttempt>& history, const LoaderStatus& loader,
                          std::size_t open_connections,
                          const std::vector<ResourceWarning>& warnings = {});
+
+// The fleet cache's counters (only when the manifest has a fleet section):
+//   selfheal_fleet_fetches_total{result="hit|miss|refused"}  counter
+//   selfheal_fleet_publishes_total                            counter
+//   selfheal_fleet_errors_total                               counter (Redis unreachable or erring)
+std::string fleet_metrics_text(const FleetCounters& fleet);
+
+// The file watcher's work (Host::file_watch):
+//   selfheal_file_events_total           counter: inotify events about a watched path
+//   selfheal_file_event_checks_total     counter: checks they triggered, one per quiet burst
+//   selfheal_file_watched_folders        gauge (0: watching off or failed)
+std::string file_watch_metrics_text(const FileWatchStats& watch);
+
+// The build cache's server totals (Host::build_cache().totals(); nullopt: no build used it yet):
+//   selfheal_build_cache_active              gauge 1 when builds run through sccache
+//   selfheal_build_cache_requests_total      counter: rustc calls through sccache
+//   selfheal_build_cache_hits_total          counter
+//   selfheal_build_cache_misses_total        counter
+//   selfheal_build_cache_hit_ratio           gauge hits / (hits + misses), 0 before any
+std::string build_cache_metrics_text(const std::optional<SccacheStats>& totals);
 
 // "a\"b" -> a\"b with backslash, quote and newline escaped, as label values need.
 std::string escape_label(const std::string& value);

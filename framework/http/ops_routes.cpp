@@ -42,7 +42,10 @@ void add_ops_routes(Router& router, ApiContext& ctx) {
                            metrics_text(host->history().recent(kMetricsHistoryRows),
                                         host->components().status(),
                                         ctx.open_connections ? ctx.open_connections() : 0,
-                                        host->healer().status(0).resource_warnings),
+                                        host->healer().status(0).resource_warnings) +
+                               file_watch_metrics_text(host->file_watch()) +
+                               build_cache_metrics_text(host->build_cache().totals()) +
+                               (host->fleet() ? fleet_metrics_text(host->fleet()->counters()) : ""),
                            "text/plain; version=0.0.4; charset=utf-8");
     });
   });

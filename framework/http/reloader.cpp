@@ -13,9 +13,11 @@ Reloader::Reloader(std::filesystem::path manifest_file, HostHolder& hosts, HostF
 void Reloader::start_host(Host& host) {
   host.healer().start();
   host.components().start();
+  host.start_watching();
 }
 
 void Reloader::stop_host(Host& host) {
+  host.stop_watching();
   host.healer().cancel_running();
   host.components().stop();
   host.healer().stop();

@@ -3,6 +3,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include "http/sd_notify.hpp"
+#include "http/status_page.hpp"
 
 namespace selfheal::http {
 
@@ -70,6 +71,7 @@ std::string Service::start(Manifest manifest) {
       std::make_shared<RateLimiter>(options_.limits.mutating_rate, options_.limits.mutating_burst));
   add_healing_routes(*router, *context_);
   add_ops_routes(*router, *context_);
+  add_status_page_routes(*router);
   if (auto error = server_.start(address_, port_, router); !error.empty()) {
     hosts_.swap(nullptr);
     return error;

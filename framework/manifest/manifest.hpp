@@ -28,10 +28,19 @@ struct HttpSettings {
   std::string bearer_token;  // empty: mutating endpoints are open (loopback only)
 };
 
+// The compiler cache the build strategies run rustc through (sccache as RUSTC_WRAPPER).
+struct BuildCacheSettings {
+  bool enabled = true;         // `auto`: used when an sccache executable is found; `off`: never
+  std::filesystem::path dir;   // absolute; default <state_dir>/sccache
+};
+
 struct ManifestSettings {
   std::chrono::seconds check_interval{300};  // RUST_CHECK_INTERVAL
   // false: periodic checks diagnose and report but only an operator's fix request repairs.
   bool auto_fix = true;
+  // Quiet period after a file event (artifact, crate sources, toolchain) before the check it
+  // triggers; 0: no file watching, periodic and requested checks only.
+  std::chrono::milliseconds watch_debounce{300};
   std::uint32_t max_retries = 3;             // RUST_MAX_RETRIES
   std::chrono::seconds build_timeout{600};   // RUST_BUILD_TIMEOUT
   std::chrono::milliseconds backoff_base{2000};
@@ -45,6 +54,20 @@ struct ManifestSettings {
   unsigned build_jobs = 0;                           // 0: cargo's default
   std::vector<std::filesystem::path> toolchain_path;  // searched before ~/.cargo/bin and PATH
   HttpSettings http;
+  BuildCacheSettings build_cache;
+};
+
+// The optional `fleet:` section: hosts that run the same crates share built artifacts through a
+// Redis server, keyed by build fingerprint. Off when the section is absent.
+struct FleetSettings {
+  bool enabled = false;
+  std::string redis_host = "127.0.0.1";
+  std::uint16_t redis_port = 6379;
+  std::string key_prefix = "selfheal";        // keys are <prefix>:artifact:<fingerprint>
+  std::chrono::milliseconds timeout{2000};    // connect and per-command timeout
+  std::string password;                       // from password_env; empty: no AUTH
+  bool publish = true;                        // offer this host's builds to the fleet
+  bool fetch = true;                          // restore from the fleet's builds
 };
 
 struct CrateSpec {
@@ -77,6 +100,7 @@ struct ComponentSpec {
 struct Manifest {
   std::filesystem::path file;  // absolute
   ManifestSettings settings;
+  FleetSettings fleet;
   std::vector<CrateSpec> crates;
   std::vector<PluginSpec> diagnosers;   // in manifest order: the order diagnoses run
   std::vector<PluginSpec> strategies;

@@ -1,8 +1,11 @@
 // parse_manifest(): YAML text -> a validated Manifest, or every error found.
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/node/parse.h>
+#include <yaml-cpp/parser.h>
 
 #include <algorithm>
+#include <sstream>
 
 #include "manifest/env_overrides.hpp"
 #include "manifest/manifest.hpp"
@@ -20,7 +23,8 @@ void read_document(const YAML::Node& root, EnvironmentLookup env, Diagnostics& d
                    Manifest& manifest) {
   MapReader top(diag, Field{"", "", root, root.Mark()}, /*null_is_empty=*/false);
   if (!top.ok()) return;
-  top.allow_only({"version", "settings", "crates", "plugins", "components", "issues"});
+  top.allow_only({"version", "settings", "crates", "plugins", "components", "issues",
+                  "fleet"});
   if (const Field* f = top.require("version")) {
     if (auto v = read_integer(diag, *f, 0); v && *v != 1)
       diag.error(value_mark(*f), f->key,
@@ -28,32 +32,87 @@ void read_document(const YAML::Node& root, EnvironmentLookup env, Diagnostics& d
   }
   ReadContext ctx{diag, env, manifest.file.parent_path(), {}, {}, {}, {}};
   read_settings(ctx, top.find("settings"), manifest.settings);
+  read_fleet(ctx, top.find("fleet"), manifest.fleet);
   read_crates(ctx, top.require("crates"), manifest);
   read_plugins(ctx, top.find("plugins"), manifest);
   read_components(ctx, top.find("components"), manifest);
   read_issues(ctx, top.find("issues"), manifest);
 }
 
+// Counts the documents of a YAML stream; remembers where the second one's content starts (as
+// the node's Mark(), so the error points at the document, not at its "---").
+class DocumentCounter final : public YAML::EventHandler {
+ public:
+  std::size_t count = 0;
+  YAML::Mark second;
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++count == 2) {
+      second = mark;
+      second_node_pending_ = true;
+    }
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    node(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void node(const YAML::Mark& mark) {
+    if (!second_node_pending_) return;
+    second = mark;
+    second_node_pending_ = false;
+  }
+  bool second_node_pending_ = false;
+};
+
+// Documents counted before giving up: YAML::LoadAll() of yaml-cpp 0.7 never returns on some
+// malformed streams (e.g. "\n,\n": its parser keeps yielding empty documents without consuming
+// input, and LoadAll keeps them all until memory runs out). So only the first document is built
+// and the others are only counted, up to this bound.
+constexpr std::size_t kMaxDocumentsCounted = 16;
+
 void parse_into(const std::string& text, EnvironmentLookup env, Diagnostics& diag,
                 Manifest& manifest) {
-  std::vector<YAML::Node> documents;
+  YAML::Node first;
+  DocumentCounter counter;
   try {
-    documents = YAML::LoadAll(text);
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    while (counter.count <= kMaxDocumentsCounted && parser.HandleNextDocument(counter)) {
+    }
+    first = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     diag.error(e.mark, "", e.msg);
     return;
   }
-  if (documents.empty() || (documents.size() == 1 && documents[0].IsNull())) {
+  if (counter.count == 0 || (counter.count == 1 && first.IsNull())) {
     diag.error(SourceLocation{diag.file(), 1, 1}, "",
                "the manifest is empty: expected a map with at least 'version' and 'crates'");
     return;
   }
-  if (documents.size() > 1) {
-    diag.error(documents[1].Mark(), "",
-               "expected one YAML document, found " + std::to_string(documents.size()));
+  if (counter.count > 1) {
+    diag.error(counter.second, "",
+               "expected one YAML document, found " +
+                   (counter.count > kMaxDocumentsCounted
+                        ? "more than " + std::to_string(kMaxDocumentsCounted)
+                        : std::to_string(counter.count)));
   }
   try {
-    read_document(documents[0], env, diag, manifest);
+    read_document(first, env, diag, manifest);
   } catch (const YAML::Exception& e) {  // not expected: reads only inspect the tree
     diag.error(e.mark, "", e.msg);
   }

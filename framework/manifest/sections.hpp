@@ -31,6 +31,7 @@ struct ReadContext {
 
 // `field` is null when the section is absent.
 void read_settings(ReadContext& ctx, const Field* field, ManifestSettings& settings);
+void read_fleet(ReadContext& ctx, const Field* field, FleetSettings& fleet);
 void read_crates(ReadContext& ctx, const Field* field, Manifest& manifest);
 void read_plugins(ReadContext& ctx, const Field* field, Manifest& manifest);
 void read_components(ReadContext& ctx, const Field* field, Manifest& manifest);

@@ -81,6 +81,18 @@ void read_log_level(ReadContext& ctx, const Field& field, std::string& out) {
       "expected one of " + join(kLevels) + ", got '" + *v + "'" + did_you_mean(*v, kLevels));
 }
 
+void read_build_cache(ReadContext& ctx, const Field& field, BuildCacheSettings& cache) {
+  static const std::vector<std::string> kModes{"auto", "off"};
+  auto v = read_string(ctx.diag, field);
+  if (!v) return;
+  if (*v == "auto" || *v == "off") {
+    cache.enabled = *v == "auto";
+    return;
+  }
+  ctx.diag.error(value_mark(field), field.key,
+                 "expected one of " + join(kModes) + ", got '" + *v + "'" + did_you_mean(*v, kModes));
+}
+
 void read_toolchain_path(ReadContext& ctx, const Field& field, ManifestSettings& s) {
   auto items = read_list(ctx.diag, field);
   if (!items) return;
@@ -93,11 +105,15 @@ void read_toolchain_path(ReadContext& ctx, const Field& field, ManifestSettings&
 void read_settings(ReadContext& ctx, const Field* field, ManifestSettings& s) {
   s.state_dir = normalise(ctx.folder / "state");
   s.plugin_dir = normalise(ctx.folder);
-  if (field == nullptr) return;
+  if (field == nullptr) {
+    s.build_cache.dir = s.state_dir / "sccache";
+    return;
+  }
   MapReader map(ctx.diag, *field);
   map.allow_only({"check_interval", "max_retries", "build_timeout", "backoff", "state_dir",
                   "plugin_dir", "log_level", "min_free_memory_mb", "min_free_disk_mb", "build_jobs",
-                  "toolchain_path", "http", "auto_fix"});
+                  "toolchain_path", "http", "auto_fix", "watch_debounce_ms",
+                  "build_cache", "build_cache_dir"});
   auto integer = [&](const char* name, std::int64_t min, std::int64_t max, auto store) {
     if (const Field* f = map.find(name))
       if (auto v = read_integer(ctx.diag, *f, min, max)) store(*v);
@@ -108,6 +124,8 @@ void read_settings(ReadContext& ctx, const Field* field, ManifestSettings& s) {
   };
   integer("check_interval", 1, kMaxSeconds,
           [&](std::int64_t v) { s.check_interval = std::chrono::seconds(v); });
+  integer("watch_debounce_ms", 0, 3600000,
+          [&](std::int64_t v) { s.watch_debounce = std::chrono::milliseconds(v); });
   integer("max_retries", 0, std::numeric_limits<std::uint32_t>::max(),
           [&](std::int64_t v) { s.max_retries = static_cast<std::uint32_t>(v); });
   integer("build_timeout", 1, kMaxSeconds,
@@ -126,6 +144,9 @@ void read_settings(ReadContext& ctx, const Field* field, ManifestSettings& s) {
   if (const Field* f = map.find("http")) read_http(ctx, *f, s.http);
   if (const Field* f = map.find("auto_fix"))
     if (auto v = read_bool(ctx.diag, *f)) s.auto_fix = *v;
+  if (const Field* f = map.find("build_cache")) read_build_cache(ctx, *f, s.build_cache);
+  path("build_cache_dir", s.build_cache.dir);
+  if (s.build_cache.dir.empty()) s.build_cache.dir = s.state_dir / "sccache";  // follows state_dir
 }
 
 }  // namespace selfheal::manifest_detail

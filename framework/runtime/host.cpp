@@ -1,9 +1,30 @@
 #include "runtime/host.hpp"
 
 #include "core/sha256.hpp"
+#include "fleet/fleet_restore.hpp"
 #include "host/crate_settings.hpp"
 
 namespace selfheal {
+namespace {
+
+// What a check would judge differently after a change: the artifact, the build inputs (as the
+// build fingerprint hashes them) and the toolchain's cargo and rustc.
+WatchedPaths watched_paths(const Manifest& manifest, const ToolchainSearchPath& toolchain) {
+  WatchedPaths w;
+  for (const auto& crate : manifest.crates) {
+    const auto paths = crate_paths(crate, manifest.settings);
+    w.files.push_back(paths.artifact);
+    for (const char* input : {"Cargo.toml", "Cargo.lock", "build.rs"}) w.files.push_back(paths.root / input);
+    w.trees.push_back(paths.root / "src");
+  }
+  std::error_code ec;
+  for (const auto& dir : toolchain.dirs())
+    if (std::filesystem::is_directory(dir, ec))
+      for (const char* tool : {"cargo", "rustc"}) w.files.push_back(dir / tool);
+  return w;
+}
+
+}  // namespace
 
 LogLevel parse_log_level(const std::string& name) {
   if (name == "debug") return LogLevel::debug;
@@ -43,6 +64,11 @@ Host::Host(Manifest manifest, Options options)
     return loader_->probe_library(library);
   };
   fingerprinter_ = std::make_unique<BuildFingerprinter>(runner_, toolchain_);
+  build_cache_ = std::make_unique<BuildCache>(manifest_.settings.build_cache,
+                                              manifest_.settings.state_dir, runner_, toolchain_,
+                                              log_sink_);
+  services_.build_environment = [this] { return build_cache_->build_environment(); };
+  if (manifest_.fleet.enabled) fleet_ = std::make_unique<FleetCache>(manifest_.fleet, log_sink_);
   std::map<std::string, ArtifactStore*> stores;
   for (const auto& crate : manifest_.crates) {
     auto store = std::make_unique<ArtifactStore>(
@@ -51,6 +77,11 @@ Host::Host(Manifest manifest, Options options)
         [this](const sdk::CratePaths& paths, const std::string& artifact_rustc) {
           return fingerprinter_->of_artifact(paths, artifact_rustc);
         });
+    if (fleet_)
+      store->on_accepted([this, name = crate.name](const sdk::ArtifactRecord& record,
+                                                   const std::string& fingerprint) {
+        fleet_->publish(fingerprint, record, name);
+      });
     stores[crate.name] = store.get();
     stores_[crate.name] = std::move(store);
   }
@@ -74,7 +105,13 @@ Host::Host(Manifest manifest, Options options)
     if (!fingerprint)
       return sdk::Status::error(sdk::Errc::not_found,
                                 "no build fingerprint (is rustc on the toolchain path?)");
-    return s->restore(*fingerprint, paths.artifact);
+    // The local store first, then the fleet's (verified, imported into the local store).
+    auto restored = s->restore(*fingerprint, paths.artifact);
+    if (restored.ok() || restored.status().code != sdk::Errc::not_found || !fleet_) return restored;
+    auto from_fleet = restore_from_fleet(*fleet_, *s, *fingerprint, paths, log_);
+    if (from_fleet.ok() || from_fleet.status().code != sdk::Errc::not_found) return from_fleet;
+    return sdk::Status::error(sdk::Errc::not_found,
+                              restored.status().message + "; " + from_fleet.status().message);
   };
   services_.trim_memory = [this]() -> std::uint64_t {
     return components_ ? components_->trim_memory() : 0;
@@ -83,15 +120,37 @@ Host::Host(Manifest manifest, Options options)
   healer_ = std::make_unique<Healer>(manifest_, PluginSet::from_records(plugins_), services_,
                                      *history_);
   components_ = std::make_unique<ComponentLoader>(manifest_, plugins_, *healer_, stores, log_sink_);
+  if (manifest_.settings.watch_debounce.count() > 0)
+    watcher_ = std::make_unique<FileWatcher>(watched_paths(manifest_, toolchain_),
+                                             manifest_.settings.watch_debounce,
+                                             [this] {
+                                               healer_->request_check();
+                                               components_->request_check();
+                                             },
+                                             log_sink_);
 }
 
 Host::~Host() {
+  if (watcher_) watcher_->stop();  // its trigger calls the healer and the component loader
   // Stop the threads before the services they use go.
   // Stop the threads before the services they use go; a fix still running calls the component
   // loader when it ends, so the healer goes first.
   if (components_) components_->stop();
   healer_.reset();
   components_.reset();
+}
+
+void Host::start_watching() {
+  if (watcher_) watcher_->start();
+}
+
+void Host::stop_watching() {
+  if (watcher_) watcher_->stop();
+}
+
+FileWatchStats Host::file_watch() const {
+  if (watcher_) return watcher_->stats();
+  return FileWatchStats{};
 }
 
 ArtifactStore* Host::store(const std::string& crate) {

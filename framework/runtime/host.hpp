@@ -10,10 +10,13 @@
 
 #include "components/artifact_store.hpp"
 #include "components/component_loader.hpp"
+#include "components/file_watcher.hpp"
 #include "core/log.hpp"
 #include "core/system_clock.hpp"
+#include "fleet/fleet_cache.hpp"
 #include "healer/healer.hpp"
 #include "healer/history_store.hpp"
+#include "host/build_cache.hpp"
 #include "host/build_fingerprint.hpp"
 #include "host/host_services.hpp"
 #include "host/toolchain_search_path.hpp"
@@ -40,9 +43,17 @@ class Host {
   Healer& healer() { return *healer_; }
   ComponentLoader& components() { return *components_; }
   ArtifactStore* store(const std::string& crate);
+  BuildCache& build_cache() { return *build_cache_; }  // sccache for the builds (may be off)
+  FleetCache* fleet() { return fleet_.get(); }  // null unless the manifest has a fleet section
   HistoryStore& history() { return *history_; }
   PluginLoader& loader() { return *loader_; }
   const std::shared_ptr<LogSink>& log_sink() const { return log_sink_; }
+  // Watches each crate's artifact, Cargo.toml, Cargo.lock, build.rs and src/, and cargo and rustc
+  // in the toolchain's folders; a change asks the healer and the component loader for one check.
+  // The serving host runs it beside their loops; off when settings.watch_debounce_ms is 0.
+  void start_watching();
+  void stop_watching();
+  FileWatchStats file_watch() const;
   SourceLogger& log() { return log_; }
 
  private:
@@ -53,13 +64,16 @@ class Host {
   PosixProcessRunner runner_;
   ToolchainSearchPath toolchain_;
   std::unique_ptr<BuildFingerprinter> fingerprinter_;
+  std::unique_ptr<BuildCache> build_cache_;  // outlives the healer, whose builds use its server
   std::unique_ptr<PluginLoader> loader_;
   std::vector<PluginRecord> plugins_;
   HostServices services_;
   std::unique_ptr<HistoryStore> history_;
   std::unique_ptr<Healer> healer_;
+  std::unique_ptr<FleetCache> fleet_;  // before stores_: their accept hooks publish through it
   std::map<std::string, std::unique_ptr<ArtifactStore>> stores_;
   std::unique_ptr<ComponentLoader> components_;
+  std::unique_ptr<FileWatcher> watcher_;  // null when watching is off; calls healer_ and components_
 };
 
 LogLevel parse_log_level(const std::string& name);

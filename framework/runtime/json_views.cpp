@@ -146,6 +146,16 @@ json::object plugin_json(const PluginRecord& r) {
   return o;
 }
 
+json::object file_watch_json(const FileWatchStats& s) {
+  json::object o;
+  o["watching"] = s.watching;
+  o["debounce_ms"] = s.debounce.count();
+  o["events"] = s.events;
+  o["checks"] = s.checks;
+  o["folders"] = s.folders;
+  return o;
+}
+
 json::object component_status_json(const LoaderStatus& s) {
   json::object o;
   o["loader_running"] = s.running;

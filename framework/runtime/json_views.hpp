@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "components/component_loader.hpp"
+#include "components/file_watcher.hpp"
 #include "healer/fix_types.hpp"
 #include "loader/plugin_loader.hpp"
 
@@ -31,6 +32,8 @@ boost::json::object plugin_json(const PluginRecord& record);
 //  available_implementations: {impl: {available, performance_score, error_count}}}}}
 // (+ breaker_state, error per implementation; last_switch, switches per component)
 boost::json::object component_status_json(const LoaderStatus& status);
+// {watching, debounce_ms, events, checks, folders}: the file watcher's work (Host::file_watch)
+boost::json::object file_watch_json(const FileWatchStats& stats);
 // {success, changes: {component: change}, message}
 boost::json::object force_check_json(const std::vector<ComponentChange>& changes);
 

@@ -2,8 +2,10 @@
 
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <mutex>
 
+#include "support/build_cache_stats.hpp"
 #include "support/build_record.hpp"
 #include "support/cargo_messages.hpp"
 #include "support/toolchain.hpp"
@@ -28,10 +30,8 @@ unsigned build_jobs(const sdk::Context& context) {
   return context.settings().build_jobs;
 }
 
-}  // namespace
-
-sdk::ProcessResult run_cargo(const sdk::Context& context, const std::vector<std::string>& args,
-                             bool record_as_build) {
+sdk::ProcessResult run_cargo_in(const sdk::Context& context, const std::vector<std::string>& args,
+                                bool record_as_build, std::map<std::string, std::string> environment) {
   const auto& crate = context.crate();
   std::error_code ec;
   std::filesystem::create_directories(crate.state_dir, ec);
@@ -40,7 +40,7 @@ sdk::ProcessResult run_cargo(const sdk::Context& context, const std::vector<std:
   auto cargo = find_tool(context, "cargo");
   spec.argv.push_back(cargo ? cargo->string() : "cargo");
   spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-  spec.environment = cargo_environment(context);
+  spec.environment = std::move(environment);
   spec.search_path = context.toolchain_search_path();
   spec.working_directory = crate.root;
   spec.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(context.settings().build_timeout);
@@ -100,7 +100,14 @@ sdk::ProcessResult run_cargo(const sdk::Context& context, const std::vector<std:
   return result;
 }
 
-sdk::ProcessResult run_cargo_build(const sdk::Context& context) {
+}  // namespace
+
+sdk::ProcessResult run_cargo(const sdk::Context& context, const std::vector<std::string>& args,
+                             bool record_as_build) {
+  return run_cargo_in(context, args, record_as_build, cargo_build_environment(context));
+}
+
+BuildRun run_cargo_build(const sdk::Context& context) {
   const auto& crate = context.crate();
   std::vector<std::string> args = {"build",
                                    "--manifest-path", crate.manifest.string(),
@@ -113,21 +120,33 @@ sdk::ProcessResult run_cargo_build(const sdk::Context& context) {
     args.push_back("-j");
     args.push_back(std::to_string(jobs));
   }
-  return run_cargo(context, args, true);
+  auto environment = cargo_build_environment(context);
+  const auto cache_before = read_build_cache_counts(context, environment);
+  BuildRun run;
+  run.process = run_cargo_in(context, args, true, environment);
+  if (cache_before)
+    if (auto cache_after = read_build_cache_counts(context, environment))
+      run.build_cache = build_cache_details(*cache_before, *cache_after);
+  return run;
 }
 
-sdk::FixResult build_fix_result(const sdk::Context& context, const sdk::ProcessResult& run,
+sdk::FixResult build_fix_result(const sdk::Context& context, const BuildRun& build,
                                 std::string what) {
+  const sdk::ProcessResult& run = build.process;
   sdk::FixResult fix;
   fix.log_tail = run.tail;
   fix.details.set("duration_ms", static_cast<std::int64_t>(run.duration.count()));
   fix.details.set("exit_code", run.exit_code);
   if (run.signal != 0) fix.details.set("signal", run.signal);
+  if (build.build_cache) fix.details.set("build_cache", *build.build_cache);
   std::error_code ec;
   const bool artifact = std::filesystem::exists(context.crate().artifact, ec);
   if (run.success() && artifact) {
     fix.success = true;
     fix.message = what + " succeeded in " + std::to_string(run.duration.count()) + " ms";
+    if (build.build_cache)
+      fix.message += " (build cache: " + std::to_string((*build.build_cache)["hits"].as_int()) +
+                     " hits, " + std::to_string((*build.build_cache)["misses"].as_int()) + " misses)";
     return fix;
   }
   if (!run.started) fix.error = "cargo did not start: " + run.error;

@@ -4,6 +4,7 @@
 // is written as the last build record.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,16 +13,24 @@
 
 namespace selfheal::plugins {
 
-// Runs `cargo <args...>`. `args` must not include the program. When `record_as_build`, the run's
+// A finished build and what the build cache did for it.
+struct BuildRun {
+  sdk::ProcessResult process;
+  std::optional<sdk::Value> build_cache;  // {compile_requests, hits, misses, ...}; through sccache only
+};
+
+// Runs `cargo <args...>` in the build environment (cargo_build_environment: the host's build
+// cache included). `args` must not include the program. When `record_as_build`, the run's
 // outcome and output replace the last build record the diagnosers read.
 sdk::ProcessResult run_cargo(const sdk::Context& context, const std::vector<std::string>& args,
                              bool record_as_build);
 
 // The standard build: cargo build --manifest-path .. --target-dir .. --profile .. --message-format=json.
-sdk::ProcessResult run_cargo_build(const sdk::Context& context);
+// When the build runs through sccache, its hits and misses (see build_cache_stats.hpp).
+BuildRun run_cargo_build(const sdk::Context& context);
 
-// A FixResult from a finished build: success only when cargo succeeded and the artifact exists.
-sdk::FixResult build_fix_result(const sdk::Context& context, const sdk::ProcessResult& run,
-                                std::string what);
+// A FixResult from a finished build: success only when cargo succeeded and the artifact exists;
+// details.build_cache when the build went through the build cache.
+sdk::FixResult build_fix_result(const sdk::Context& context, const BuildRun& run, std::string what);
 
 }  // namespace selfheal::plugins

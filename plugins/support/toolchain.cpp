@@ -27,7 +27,9 @@ std::string join_paths(const std::vector<std::filesystem::path>& dirs) {
   return out;
 }
 
-std::map<std::string, std::string> cargo_environment(const sdk::Context& context) {
+namespace {
+
+std::map<std::string, std::string> toolchain_environment(const sdk::Context& context) {
   std::map<std::string, std::string> env;
   env["PATH"] = join_paths(context.toolchain_search_path());
   env["CARGO_TERM_COLOR"] = "never";
@@ -35,9 +37,27 @@ std::map<std::string, std::string> cargo_environment(const sdk::Context& context
   for (const char* name : {"HOME", "CARGO_HOME", "RUSTUP_HOME", "RUSTUP_TOOLCHAIN", "TMPDIR"}) {
     if (const char* v = std::getenv(name)) env[name] = v;
   }
+  return env;
+}
+
+void add_plugin_env(const sdk::Context& context, std::map<std::string, std::string>& env) {
   for (const auto& [key, value] : context.config()["env"].entries()) {
     env[key] = value.as_string();
   }
+}
+
+}  // namespace
+
+std::map<std::string, std::string> cargo_environment(const sdk::Context& context) {
+  auto env = toolchain_environment(context);
+  add_plugin_env(context, env);
+  return env;
+}
+
+std::map<std::string, std::string> cargo_build_environment(const sdk::Context& context) {
+  auto env = toolchain_environment(context);
+  for (auto& [key, value] : context.build_environment()) env[key] = std::move(value);
+  add_plugin_env(context, env);
   return env;
 }
 

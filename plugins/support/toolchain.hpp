@@ -19,6 +19,11 @@ std::optional<std::filesystem::path> find_tool(const sdk::Context& context, std:
 // when the host has them, no colours, plus the plugin's `env:` config entries.
 std::map<std::string, std::string> cargo_environment(const sdk::Context& context);
 
+// cargo_environment plus what the host adds to every build (sdk::Context::build_environment: the
+// build cache's RUSTC_WRAPPER and SCCACHE_* variables); the plugin's `env:` entries still win.
+// Only for cargo runs that build: asking for it may start the host's sccache server.
+std::map<std::string, std::string> cargo_build_environment(const sdk::Context& context);
+
 std::string join_paths(const std::vector<std::filesystem::path>& dirs);
 
 }  // namespace selfheal::plugins

@@ -1,5 +1,6 @@
 #include "missing_dependencies_diagnoser.hpp"
 
+#include <algorithm>
 #include <regex>
 #include <set>
 
@@ -26,6 +27,11 @@ const std::regex& requirement_pattern() {
   return re;
 }
 
+// cargo's resolution errors are short lines; only the first KiB of a line goes through the
+// regexes, because libstdc++'s regex matcher recurses once per character and a long line (a
+// garbled or hostile build log) overflows the stack.
+constexpr std::size_t kMatchedLineBytes = 1024;
+
 constexpr const char* kResolutionMarkers[] = {
     "attempting to make an HTTP request, but --offline was specified",
     "failed to download",
@@ -50,15 +56,17 @@ std::optional<sdk::Diagnosis> MissingDependenciesDiagnoser::diagnose(
     for (const auto& line : read_build_output(c, 1 << 20)) {
       if (!line.empty() && line.front() == '{') continue;  // JSON messages are the compiler's
       bool relevant = false;
+      const auto head_end = line.begin() + static_cast<std::ptrdiff_t>(
+                                               std::min(line.size(), kMatchedLineBytes));
       std::smatch m;
-      if (std::regex_search(line, m, crate_patterns())) {
+      if (std::regex_search(line.begin(), head_end, m, crate_patterns())) {
         for (std::size_t i = 1; i < m.size(); ++i)
           if (m[i].matched) crates.insert(m[i].str());
         relevant = true;
       }
       for (const char* marker : kResolutionMarkers)
         if (line.find(marker) != std::string::npos) relevant = true;
-      if (std::regex_search(line, m, requirement_pattern())) {
+      if (std::regex_search(line.begin(), head_end, m, requirement_pattern())) {
         requirements.push_back(line);
         relevant = true;
       }

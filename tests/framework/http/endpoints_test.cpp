@@ -94,6 +94,10 @@ TEST_F(Endpoints, EveryEndpointAnswersWithTheOriginalsShape) {
   EXPECT_TRUE(field_is(cj, "check_interval_seconds", Kind::integer));
   EXPECT_TRUE(field_is(cj, "components", Kind::object));
   EXPECT_EQ(cj.at("check_interval_seconds").as_int64(), 300);
+  ASSERT_TRUE(field_is(cj, "file_events", Kind::object)) << cs.body;
+  EXPECT_TRUE(field_is(cj.at("file_events"), "watching", Kind::boolean));
+  EXPECT_TRUE(field_is(cj.at("file_events"), "events", Kind::integer));
+  EXPECT_TRUE(field_is(cj.at("file_events"), "checks", Kind::integer));
   ASSERT_EQ(cj.at("components").as_object().size(), 3u) << cs.body;
   for (const auto& [name, comp] : cj.at("components").as_object()) {
     SCOPED_TRACE(std::string(name));
@@ -183,7 +187,8 @@ TEST_F(Endpoints, EveryEndpointAnswersWithTheOriginalsShape) {
         "selfheal_component_switches_total{component=\"memory_pool\"} ",
         "selfheal_breaker_state{component=\"sliding_window\",implementation=\"cpp\",state=\"closed\"} 1",
         "selfheal_component_call_errors_total{component=\"bloom_filter\",implementation=\"cpp\"} 0",
-        "# TYPE selfheal_build_duration_seconds histogram"})
+        "# TYPE selfheal_build_duration_seconds histogram", "selfheal_file_events_total ",
+        "selfheal_file_event_checks_total "})
     EXPECT_NE(metrics.body.find(needle), std::string::npos) << needle << "\n" << metrics.body;
 
   // GET /livez, /readyz; HEAD works where GET does

@@ -145,6 +145,18 @@ TEST(Target, PathAndDecodedQuery) {
   EXPECT_FALSE(parse_target("/a?x=%zz").ok);
 }
 
+// Found by fuzz/fuzz_http_request: a path with a byte that is not UTF-8 came back in the 404's
+// {"error": "no such endpoint: ..."}, which made the answer invalid JSON.
+TEST(Target, DecodedTextMustBeUtf8) {
+  EXPECT_TRUE(parse_target("/caf%C3%A9?q=%E2%82%AC&%F0%9F%98%80=1").ok);
+  EXPECT_FALSE(parse_target("/sel\xB6-healing").ok);
+  EXPECT_FALSE(parse_target("/a%FF").ok);
+  EXPECT_FALSE(parse_target("/a?x=%C3").ok);        // cut short
+  EXPECT_FALSE(parse_target("/a?%C0%AF=1").ok);     // overlong
+  EXPECT_FALSE(parse_target("/a?x=%ED%A0%80").ok);  // a surrogate
+  EXPECT_FALSE(parse_target("/a?x=%F4%90%80%80").ok);  // past U+10FFFF
+}
+
 Response route(const Router& router, beast_http::verb method, const std::string& target,
                const std::string& auth = {}) {
   Request req{method, target, 11};
@@ -173,6 +185,14 @@ TEST(Router, NotFoundMethodNotAllowedAuthAndRate) {
   EXPECT_EQ(route(router, beast_http::verb::post, "/b", "Bearer t").result(), Status::ok);
   EXPECT_EQ(route(router, beast_http::verb::post, "/b", "Bearer t").result(), Status::ok);
   EXPECT_EQ(route(router, beast_http::verb::post, "/b", "Bearer t").result(), Status::too_many_requests);
+  // Every answer is JSON, also to a target that is not UTF-8.
+  for (const char* target : {"/sel\xB6-healing/fixes/x1", "/f/%FF", "/zz?x=%C3"}) {
+    auto bad = route(router, beast_http::verb::get, target);
+    EXPECT_EQ(bad.result(), Status::bad_request) << target;
+    boost::system::error_code ec;
+    boost::json::parse(bad.body(), ec);
+    EXPECT_FALSE(ec) << target << ": " << bad.body();
+  }
   token.clear();  // no token configured: open (the rate limit still applies)
   EXPECT_EQ(route(router, beast_http::verb::post, "/b").result(), Status::too_many_requests);
 }

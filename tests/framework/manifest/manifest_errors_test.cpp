@@ -104,6 +104,17 @@ settings:
   EXPECT_TRUE(HasError(load, "settings.auto_fix", 3, 13, "expected true or false, got an integer 1")) << all_errors(load);
 }
 
+TEST_F(ManifestTest, WatchDebounceIsANonNegativeNumberOfMilliseconds) {
+  auto load = parse(R"(
+version: 1
+settings:
+  watch_debounce_ms: -5
+)");
+  EXPECT_FALSE(load.manifest);
+  EXPECT_TRUE(HasError(load, "settings.watch_debounce_ms", 3, 22,
+                       "must be between 0 and 3600000, got -5")) << all_errors(load);
+}
+
 TEST_F(ManifestTest, EmptyValueIsReportedAtItsKey) {
   auto load = parse(R"(
 version: 1

@@ -183,6 +183,7 @@ crates:
   EXPECT_EQ(s.min_free_disk_bytes, 512ull << 20);
   EXPECT_EQ(s.build_jobs, 0u);
   EXPECT_TRUE(s.auto_fix);
+  EXPECT_EQ(s.watch_debounce, 300ms);
   EXPECT_TRUE(s.toolchain_path.empty());
   EXPECT_EQ(s.http.bind_address, "127.0.0.1");
   EXPECT_EQ(s.http.port, 8787);
@@ -194,6 +195,20 @@ crates:
   EXPECT_TRUE(m.all_plugins().empty());
   EXPECT_TRUE(m.components.empty());
   EXPECT_TRUE(m.issue_strategies.empty());
+}
+
+TEST_F(ManifestTest, WatchDebounceIsReadInMillisecondsAndZeroTurnsWatchingOff) {
+  auto with = [&](const std::string& value) {
+    std::string text(kMinimal);
+    text.replace(text.find("  plugin_dir"), 0, "  watch_debounce_ms: " + value + "\n");
+    return parse(text);
+  };
+  auto load = with("1500");
+  ASSERT_TRUE(load.manifest) << manifest_testing::all_errors(load);
+  EXPECT_EQ(load.manifest->settings.watch_debounce, 1500ms);
+  load = with("0");
+  ASSERT_TRUE(load.manifest) << manifest_testing::all_errors(load);
+  EXPECT_EQ(load.manifest->settings.watch_debounce, 0ms);
 }
 
 TEST_F(ManifestTest, ComponentDefaultsToTheOnlyCrateAndPreferAuto) {

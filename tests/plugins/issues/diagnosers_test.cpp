@@ -112,6 +112,19 @@ TEST(MissingDependencies, ACompileErrorIsNotADependencyProblem) {
   EXPECT_FALSE(MissingDependenciesDiagnoser().diagnose(f.context));
 }
 
+// Found by fuzz/fuzz_build_output: libstdc++'s regex matcher recursed once per character of a
+// line, so one long line in the build log overflowed the host's stack.
+TEST(MissingDependencies, AVeryLongLogLineIsNotAStackOverflow) {
+  CrateFixture f;
+  f.record_build(101, {"error: no matching package named `tinydep` found",
+                       "error: no matching package named `" + std::string(1'000'000, 'a') + "` found"});
+  auto d = MissingDependenciesDiagnoser().diagnose(f.context);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->issue_type, "missing_dependencies");
+  ASSERT_EQ(d->details["missing_crates"].items().size(), 1u);
+  EXPECT_EQ(d->details["missing_crates"].items()[0].as_string(), "tinydep");
+}
+
 TEST(OutOfMemory, RecognisesTheMarkersOfABuildThatRanOutOfMemory) {
   for (std::string line : {"LLVM ERROR: out of memory",
                            "memory allocation of 1073741824 bytes failed",

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -105,6 +106,10 @@ class Context {
   virtual Result<ArtifactRecord> restore_cached_artifact() const {
     return Status::error(Errc::not_found, "this host has no artifact cache");
   }
+  // Environment the host adds to every build (the build cache: RUSTC_WRAPPER=<sccache>,
+  // SCCACHE_DIR, SCCACHE_SERVER_PORT, ...); empty when it adds nothing. A build strategy merges it
+  // into cargo's environment under its own `env:` config.
+  virtual std::map<std::string, std::string> build_environment() const { return {}; }
 };
 
 }  // namespace selfheal::sdk

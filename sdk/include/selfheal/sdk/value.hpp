@@ -51,7 +51,13 @@ class Value {
   bool as_bool(bool fallback = false) const { return is_bool() ? std::get<bool>(v_) : fallback; }
   std::int64_t as_int(std::int64_t fallback = 0) const {
     if (is_int()) return std::get<std::int64_t>(v_);
-    if (is_double()) return static_cast<std::int64_t>(std::get<double>(v_));
+    if (is_double()) {
+      // A double outside int64's range (or NaN) has no integer value: converting it would be
+      // undefined behaviour (e.g. "line_start": 1e300 in a cargo message).
+      const double d = std::get<double>(v_);
+      if (!(d >= -0x1p63 && d < 0x1p63)) return fallback;
+      return static_cast<std::int64_t>(d);
+    }
     return fallback;
   }
   double as_double(double fallback = 0.0) const {

@@ -7,6 +7,7 @@
 #include <deque>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -130,6 +131,7 @@ class FakeContext final : public Context {
   std::string recorded_fingerprint;  // artifact_fingerprint()
   // restore_cached_artifact(); default: nothing cached (Errc::not_found)
   std::function<Result<ArtifactRecord>()> restore;
+  std::map<std::string, std::string> build_env;  // build_environment()
 
   const CratePaths& crate() const override { return crate_paths; }
   const Settings& settings() const override { return settings_value; }
@@ -160,6 +162,7 @@ class FakeContext final : public Context {
     if (restore) return restore();
     return Status::error(Errc::not_found, "nothing cached");
   }
+  std::map<std::string, std::string> build_environment() const override { return build_env; }
 };
 
 }  // namespace selfheal::sdk::testing
