@@ -21,7 +21,13 @@ std::vector<const PluginSpec*> Manifest::all_plugins() const {
 
 std::string ManifestError::to_string() const {
   std::string s = where.file.string();
-  if (where.line > 0) s += ":" + std::to_string(where.line) + ":" + std::to_string(where.column);
+  if (where.line > 0) {
+    // Appended piece by piece: GCC 12 at -O3 reports a false -Wrestrict for ":" + to_string().
+    s += ':';
+    s += std::to_string(where.line);
+    s += ':';
+    s += std::to_string(where.column);
+  }
   s += ": ";
   if (!key.empty()) s += key + ": ";
   s += message;

@@ -1,4 +1,4 @@
-// The host's sdk::ProcessRunner for POSIX: spawns with Boost.Process v2, waits with Asio.
+// The host's sdk::ProcessRunner for POSIX: spawns with fork/exec (spawn.hpp), waits with Asio.
 // MT safe: run() may be called from several threads at once; every call has its own
 // io_context and blocks until the child and its process group are gone.
 #pragma once

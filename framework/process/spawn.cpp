@@ -1,17 +1,14 @@
 #include "process/spawn.hpp"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <linux/close_range.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/process/v2/default_launcher.hpp>
-#include <boost/process/v2/process.hpp>
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -19,10 +16,6 @@
 
 namespace selfheal::process {
 namespace {
-
-namespace bp = boost::process::v2;
-
-bp::error_code last_error() { return {errno, bp::system_category()}; }
 
 // Sets FD_CLOEXEC on every descriptor >= `first` (async-signal-safe: no allocation).
 void mark_cloexec_from(int first) {
@@ -37,54 +30,37 @@ void mark_cloexec_from(int first) {
   }
 }
 
-// A Boost.Process v2 initializer. on_exec_setup runs in the child between fork and exec, so it
-// calls only async-signal-safe functions and leaves errno set on failure (the launcher reports
-// errno to the parent).
-struct ChildSetup {
-  int out_fd;
-  int err_fd;
-  const char* working_directory;  // nullptr: keep the host's
-  pid_t parent;                   // the host's pid
+// What the child does between fork and exec. Only async-signal-safe calls and no allocation:
+// the host has other threads, and a lock one of them held at the fork (malloc's, or a
+// sanitizer's) stays locked in the child for ever. This is why children are not started with
+// Boost.Process v2's launchers: they call io_context::notify_fork in the child, which allocates
+// (under AddressSanitizer a child hung there before exec, with its parent waiting on it).
+// Returns only on failure, with errno set.
+void exec_child(const char* executable, char* const* argv, char* const* env, int out_fd, int err_fd,
+                const char* working_directory, pid_t parent) {
+  // Own group first, so that kill(-pid) reaches everything the child starts.
+  if (::setpgid(0, 0) != 0) return;
+  // Die with the host: a host killed with -9 leaves no build running. The rest of the group is
+  // killed by the next host (group_registry.hpp).
+  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return;
+  if (::getppid() != parent) ::_exit(127);  // the host died before prctl took effect
+  // The host may block or ignore signals; a build tool must start with the defaults.
+  sigset_t none;
+  ::sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  ::sigaction(SIGPIPE, &dfl, nullptr);  // ignored stays ignored across exec; handlers reset
 
-  template <typename Launcher>
-  bp::error_code on_exec_setup(Launcher&, const bp::filesystem::path&, const char* const*) const {
-    // Own group first, so that kill(-pid) reaches everything the child starts.
-    if (::setpgid(0, 0) != 0) return last_error();
-    // Die with the host (the forking thread, which waits for us): a host killed with -9 leaves
-    // no build running. The rest of the group is killed by the next host (group_registry.hpp).
-    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return last_error();
-    if (::getppid() != parent) ::_exit(127);  // the host died before prctl took effect
-    // The host may block or ignore signals; a build tool must start with the defaults.
-    sigset_t none;
-    ::sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    struct sigaction dfl {};
-    dfl.sa_handler = SIG_DFL;
-    ::sigaction(SIGPIPE, &dfl, nullptr);
-
-    const int null_fd = ::open("/dev/null", O_RDONLY);  // stdin: immediate EOF
-    if (null_fd < 0 || ::dup2(null_fd, STDIN_FILENO) < 0) return last_error();
-    if (::dup2(out_fd, STDOUT_FILENO) < 0 || ::dup2(err_fd, STDERR_FILENO) < 0) {
-      return last_error();
-    }
-    // Every descriptor above stderr closes at exec. The launcher means to close them, but
-    // Boost 1.81's close_all skips those between stderr and its own error pipe (its gap loop
-    // compares an entry with itself), so the host's listening socket, open connections and
-    // files would live on in every child; a daemon a build starts (sccache's server) would then
-    // keep HTTP connections open after the host closed them. CLOEXEC, not close: the
-    // launcher's error pipe must stay open until exec.
-    mark_cloexec_from(STDERR_FILENO + 1);
-    if (working_directory != nullptr && ::chdir(working_directory) != 0) return last_error();
-    return {};
-  }
-
-  // Runs in the child after a failed setup or exec (errno already sent to the parent): _exit,
-  // not the launcher's exit(), so the host's atexit handlers and stdio buffers do not run twice.
-  template <typename... Args>
-  void on_exec_error(Args&&...) const {
-    ::_exit(127);
-  }
-};
+  const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);  // stdin: immediate EOF
+  if (null_fd < 0 || ::dup2(null_fd, STDIN_FILENO) < 0) return;
+  if (::dup2(out_fd, STDOUT_FILENO) < 0 || ::dup2(err_fd, STDERR_FILENO) < 0) return;
+  // Nothing else of the host's (its listening socket, connections, files) reaches the child:
+  // a daemon a build starts (sccache's server) would otherwise hold them open.
+  mark_cloexec_from(STDERR_FILENO + 1);
+  if (working_directory != nullptr && ::chdir(working_directory) != 0) return;
+  ::execve(executable, argv, env);
+}
 
 // A pipe whose ends are close-on-exec and above stderr, so that the dup2 calls above cannot
 // clobber one end with another even when the host runs with fds 0-2 closed.
@@ -136,32 +112,41 @@ SpawnedChild spawn_child(const SpawnRequest& request) {
   }
   auto argv = null_terminated(request.argv);
   auto env = null_terminated(request.environment);
-  const ChildSetup setup{
-      out_write.get(), err_write.get(),
-      request.working_directory.empty() ? nullptr : request.working_directory.c_str(), ::getpid()};
+  const char* working_directory =
+      request.working_directory.empty() ? nullptr : request.working_directory.c_str();
+  // The child writes errno here when it cannot exec; exec closes it (CLOEXEC): EOF = started.
+  UniqueFd status_read, status_write;
+  if (!make_pipe(status_read, status_write, child.error)) return child;
+  const pid_t parent = ::getpid();
 
-  // The launcher tells this context about the fork; it never runs.
-  boost::asio::io_context io;
-  bp::posix::default_launcher launcher;
-  launcher.env = env.data();
-  bp::error_code ec;
-  const char** args = argv.data();  // passed as is: argv[0] stays what the caller wrote
-  try {
-    auto proc = launcher(io.get_executor(), ec, bp::filesystem::path(request.executable.native()),
-                         args, setup);
-    proc.detach();  // we wait ourselves, without reaping early (see ChildSession)
-  } catch (...) {
-    if (launcher.pid > 0) kill_and_reap(launcher.pid);
-    throw;
-  }
-  if (ec) {
-    if (launcher.pid > 0) kill_and_reap(launcher.pid);  // the child that failed to exec
-    child.error = "cannot start " + request.executable.string() + ": " + ec.message();
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    child.error = "cannot start " + request.executable.string() + ": fork: " + std::strerror(errno);
     child.out.reset();
     child.err.reset();
     return child;
   }
-  child.pid = launcher.pid;
+  if (pid == 0) {
+    exec_child(request.executable.c_str(), const_cast<char* const*>(argv.data()),
+               const_cast<char* const*>(env.data()), out_write.get(), err_write.get(),
+               working_directory, parent);
+    const int error = errno;
+    [[maybe_unused]] const auto written = ::write(status_write.get(), &error, sizeof error);
+    ::_exit(127);  // not exit(): the host's atexit handlers and stdio buffers must not run twice
+  }
+  status_write.reset();
+  int exec_error = 0;
+  ssize_t n;
+  while ((n = ::read(status_read.get(), &exec_error, sizeof exec_error)) < 0 && errno == EINTR) {
+  }
+  if (n > 0) {
+    kill_and_reap(pid);  // the child that failed to exec
+    child.error = "cannot start " + request.executable.string() + ": " + std::strerror(exec_error);
+    child.out.reset();
+    child.err.reset();
+    return child;
+  }
+  child.pid = pid;
   return child;  // the write ends close here: only the child holds them now
 }
 

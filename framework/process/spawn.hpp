@@ -1,5 +1,7 @@
-// Starting a child with Boost.Process v2: its own process group, stdin on /dev/null, stdout
-// and stderr on pipes, a given environment and working directory. MT safe.
+// Starting a child: its own process group, stdin on /dev/null, stdout and stderr on pipes, a
+// given environment and working directory, none of the host's other descriptors. fork and exec
+// directly, with nothing allocated in between (spawn.cpp says why not Boost.Process v2's
+// launcher); waiting and reading are Asio's (child_session.hpp). MT safe.
 #pragma once
 
 #include <sys/types.h>

@@ -102,11 +102,12 @@ TEST_F(Lifecycle, ABrokenManifestIsRefusedWith422AndTheHostKeepsServing) {
   world.extra_settings = "  http: {token: t0ken}\n";
   world.write_manifest();
   auto ok = http_post(port, "/self-healing/reload");
-  ASSERT_EQ(ok.status, 200) << ok.body;
+  ASSERT_EQ(ok.status, 200) << ok.body << ok.error << "\n" << serve->log();
   EXPECT_EQ(ok.json().at("success"), true);
   EXPECT_EQ(http_get(port, "/self-healing/component-status").json().at("check_interval_seconds"), 120);
   EXPECT_EQ(http_post(port, "/self-healing/diagnose").status, 401);
-  EXPECT_EQ(http_post(port, "/self-healing/diagnose", {}, {{"Authorization", "Bearer t0ken"}}).status, 200);
+  const auto diagnosed = http_post(port, "/self-healing/diagnose", {}, {{"Authorization", "Bearer t0ken"}});
+  EXPECT_EQ(diagnosed.status, 200) << diagnosed.error << "\n" << serve->log();
   // History survived the swap.
   EXPECT_GE(http_get(port, "/self-healing/history").json().at("total").as_int64(), 1);
 
