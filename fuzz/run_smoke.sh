@@ -29,7 +29,7 @@ for target in "$@"; do
   mkdir -p "$work/$target"
   cp -R fuzz/corpus/"$target"/. "$work/$target/"
   log="$work/$target.log"
-  "$bin/$target" -max_total_time="$seconds" -timeout=25 -print_final_stats=1 \
+  "$bin/$target" -seed=1 -max_total_time="$seconds" -timeout=25 -print_final_stats=1 \
     -artifact_prefix="$work/$target-" "$work/$target" >"$log" 2>&1
   rc=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")

@@ -24,18 +24,39 @@ std::string number_text(double d) {
   return s;
 }
 
-// Reports duplicate and non-scalar keys in every map of a free-form tree.
-void check_tree(Diagnostics& diag, const Field& field) {
+// A free-form tree is walked with bounds: an alias may point at a node that contains it
+// (`settings: &s {config: {k: *s}}`, an endless tree) or aliases may multiply one another
+// (a few lines that expand to millions of values). Found by fuzz_manifest.
+constexpr int kMaxTreeDepth = 32;
+constexpr std::size_t kMaxTreeValues = 10000;
+
+// Reports duplicate and non-scalar keys in every map of a free-form tree, and a tree deeper or
+// larger than the bounds above. False when a bound was passed (the walk stops).
+bool check_tree(Diagnostics& diag, const Field& field, int depth, std::size_t& values) {
+  if (++values > kMaxTreeValues) {
+    diag.error(field.key_mark, field.key,
+               "more than " + std::to_string(kMaxTreeValues) + " values (aliases that expand?)");
+    return false;
+  }
+  if (depth > kMaxTreeDepth) {
+    diag.error(field.key_mark, field.key,
+               "nested deeper than " + std::to_string(kMaxTreeDepth) + " levels (an alias to an "
+               "enclosing node?)");
+    return false;
+  }
   if (field.value.IsSequence()) {
     std::size_t i = 0;
     for (const auto& item : field.value) {
-      check_tree(diag, Field{item_key(field.key, i), "", item, item.Mark()});
+      if (!check_tree(diag, Field{item_key(field.key, i), "", item, item.Mark()}, depth + 1, values))
+        return false;
       ++i;
     }
   } else if (field.value.IsMap()) {
     MapReader map(diag, field);  // reports the map's own duplicate / non-scalar keys
-    for (const auto& entry : map.entries()) check_tree(diag, entry);
+    for (const auto& entry : map.entries())
+      if (!check_tree(diag, entry, depth + 1, values)) return false;
   }
+  return true;
 }
 
 // yaml-cpp places an empty list item (a "-" alone) at the next token. In a block list the item's
@@ -238,8 +259,9 @@ std::optional<sdk::Value> read_config(Diagnostics& diag, const Field& field) {
     return std::nullopt;
   }
   std::size_t before = diag.count();
-  check_tree(diag, field);
-  if (diag.count() != before) return std::nullopt;
+  std::size_t values = 0;
+  check_tree(diag, field, 0, values);
+  if (diag.count() != before) return std::nullopt;  // to_value() would not end on such a tree
   return to_value(field.value);
 }
 

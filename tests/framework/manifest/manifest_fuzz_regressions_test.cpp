@@ -37,5 +37,43 @@ TEST_F(ManifestTest, ManyDocumentsAreCountedUpToABound) {
       << all_errors(load);
 }
 
+// A plugin's config holding an alias to a node that contains it is an endless tree: walking it
+// overflowed the stack. Now an error at the config, and the manifest is refused.
+TEST_F(ManifestTest, AnAliasToAnEnclosingNodeIsAnErrorNotAStackOverflow) {
+  const auto load = parse(R"(
+version: 1
+settings:
+  plugin_dir: ../lib
+crates:
+  - name: core
+    path: ../crate
+    library: core_lib
+plugins:
+  strategies:
+    - &p
+      name: build
+      library: build.so
+      config: { k: *p }
+)");
+  EXPECT_FALSE(load.manifest);
+  EXPECT_NE(all_errors(load).find("(an alias to an enclosing node?)"), std::string::npos)
+      << all_errors(load);
+}
+
+// Aliases that multiply one another expand to millions of values from a few lines.
+TEST_F(ManifestTest, AliasesThatExpandPastTheBoundAreAnError) {
+  std::string text(manifest_testing::kMinimal);
+  text += "      config:\n        a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n";
+  const char* names[] = {"a", "b", "c", "d", "e", "f"};
+  for (int i = 1; i < 6; ++i) {
+    text += std::string("        ") + names[i] + ": &" + names[i] + " [";
+    for (int k = 0; k < 10; ++k) text += std::string(k ? ", *" : "*") + names[i - 1];
+    text += "]\n";
+  }
+  const auto load = parse(text);
+  EXPECT_FALSE(load.manifest);
+  EXPECT_NE(all_errors(load).find("more than 10000 values"), std::string::npos) << all_errors(load);
+}
+
 }  // namespace
 }  // namespace selfheal
