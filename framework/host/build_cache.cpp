@@ -12,15 +12,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::optional<fs::path> find_sccache(const ToolchainSearchPath& toolchain) {
-  for (const auto& dir : toolchain.dirs()) {
-    const auto candidate = dir / "sccache";
-    std::error_code ec;
-    if (fs::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return std::nullopt;
-}
-
 std::string joined(const std::vector<fs::path>& dirs) {
   std::string out;
   for (const auto& d : dirs) {
@@ -163,7 +154,7 @@ std::map<std::string, std::string> BuildCache::build_environment() {
   if (!settings_.enabled) return {};
   std::lock_guard lock(mutex_);
   if (sccache_.empty()) {
-    auto found = find_sccache(toolchain_);
+    auto found = toolchain_.find("sccache");
     if (!found) {
       if (last_problem_ != "missing") {
         log_.info("no sccache on the toolchain search path: builds run without the build cache");

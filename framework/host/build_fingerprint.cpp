@@ -13,15 +13,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::optional<fs::path> find_rustc(const ToolchainSearchPath& toolchain) {
-  for (const auto& dir : toolchain.dirs()) {
-    const auto candidate = dir / "rustc";
-    std::error_code ec;
-    if (fs::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 std::optional<CrateSources> hash_crate_sources(const fs::path& crate_root) {
@@ -63,7 +54,7 @@ BuildFingerprinter::BuildFingerprinter(sdk::ProcessRunner& runner, const Toolcha
     : runner_(runner), toolchain_(toolchain) {}
 
 std::optional<RustcIdentity> BuildFingerprinter::rustc() {
-  auto path = find_rustc(toolchain_);
+  auto path = toolchain_.find("rustc");
   if (!path) return std::nullopt;
   std::error_code ec;
   // A rustup proxy keeps its own file when the toolchain behind it changes: key on the file it

@@ -1,5 +1,7 @@
 #include "host/toolchain_search_path.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <sstream>
@@ -38,6 +40,16 @@ void ToolchainSearchPath::add_front(const std::filesystem::path& dir) {
   std::lock_guard lock(mutex_);
   dirs_.erase(std::remove(dirs_.begin(), dirs_.end(), dir), dirs_.end());
   dirs_.insert(dirs_.begin(), dir);
+}
+
+std::optional<std::filesystem::path> ToolchainSearchPath::find(std::string_view program) const {
+  for (const auto& dir : dirs()) {
+    const auto candidate = dir / program;
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0)
+      return candidate;
+  }
+  return std::nullopt;
 }
 
 }  // namespace selfheal

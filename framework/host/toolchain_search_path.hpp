@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <mutex>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 namespace selfheal {
@@ -16,6 +18,8 @@ class ToolchainSearchPath {
 
   std::vector<std::filesystem::path> dirs() const;
   void add_front(const std::filesystem::path& dir);  // moves it to the front if present
+  // The first executable regular file named `program` in these folders.
+  std::optional<std::filesystem::path> find(std::string_view program) const;
 
  private:
   mutable std::mutex mutex_;
