@@ -21,23 +21,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-fs::path real_cargo() {
-  std::vector<fs::path> dirs;
-  if (const char* home = std::getenv("CARGO_HOME")) dirs.emplace_back(fs::path(home) / "bin");
-  if (const char* home = std::getenv("HOME")) dirs.emplace_back(fs::path(home) / ".cargo/bin");
-  if (const char* path = std::getenv("PATH")) {
-    std::string p = path;
-    for (std::size_t start = 0, end; start <= p.size(); start = end + 1) {
-      end = p.find(':', start);
-      if (end == std::string::npos) end = p.size();
-      dirs.emplace_back(p.substr(start, end - start));
-    }
-  }
-  for (const auto& d : dirs)
-    if (::access((d / "cargo").c_str(), X_OK) == 0) return d / "cargo";
-  return {};
-}
-
 // One host of the fleet: a harness on its own copy of the tiny crate, with restore_from_cache in
 // the chains, a counting cargo, and the fleet section.
 struct FleetHost {

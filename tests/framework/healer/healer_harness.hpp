@@ -17,6 +17,7 @@
 #include <string>
 #include <thread>
 
+#include "host/toolchain_search_path.hpp"
 #include "manifest/manifest.hpp"
 #include "runtime/host.hpp"
 
@@ -173,22 +174,10 @@ class HealerHarness {
   std::unique_ptr<Host> host_;
 };
 
-// The machine's cargo: $CARGO_HOME/bin, ~/.cargo/bin, then PATH; empty when there is none.
+// The machine's cargo, looked up as the host looks it up ($CARGO_HOME/bin or ~/.cargo/bin, then
+// PATH); empty when there is none.
 inline std::filesystem::path real_cargo() {
-  std::vector<std::filesystem::path> dirs;
-  if (const char* home = std::getenv("CARGO_HOME")) dirs.emplace_back(std::filesystem::path(home) / "bin");
-  if (const char* home = std::getenv("HOME")) dirs.emplace_back(std::filesystem::path(home) / ".cargo/bin");
-  if (const char* path = std::getenv("PATH")) {
-    std::string p = path;
-    for (std::size_t start = 0, end; start <= p.size(); start = end + 1) {
-      end = p.find(':', start);
-      if (end == std::string::npos) end = p.size();
-      dirs.emplace_back(p.substr(start, end - start));
-    }
-  }
-  for (const auto& d : dirs)
-    if (::access((d / "cargo").c_str(), X_OK) == 0) return d / "cargo";
-  return {};
+  return ToolchainSearchPath::from_environment({}).find("cargo").value_or(std::filesystem::path());
 }
 
 // Polls `condition` until it holds or `timeout` passes.
