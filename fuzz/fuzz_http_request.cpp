@@ -1,5 +1,6 @@
 // Fuzzes HTTP request handling without a running host: raw bytes go through Boost.Beast's request
-// parser with the server's header and body limits, as Session::read does, one pipelined request
+// parser with the server's header, body and buffer limits and its Transfer-Encoding check
+// (chunked bodies, chunk extensions and trailers included), as Session::read does, one pipelined request
 // after another while the client keeps the connection alive; each parsed request goes to a
 // Router with every route of `selfheal serve` (healing, operations, status page), a bearer token
 // and an empty host holder. So the handlers validate the method, path, query (?wait=, ?crate=,
@@ -7,7 +8,7 @@
 // 503 where they would need the host.
 //
 // Findings besides crashes and sanitizer reports: a request answered not exactly once, a 5xx
-// other than 503, or an answer whose JSON body does not parse.
+// other than 503 (host needed) and 501 (a transfer coding it does not decode), or an answer whose JSON body does not parse.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -22,6 +23,7 @@
 
 #include "http/api_context.hpp"
 #include "http/http_limits.hpp"
+#include "http/request_checks.hpp"
 #include "http/status_page.hpp"
 
 namespace {
@@ -105,7 +107,9 @@ std::string write_out(Response res, unsigned version, bool keep_alive, bool head
 
 void check(const Response& res) {
   const auto status = static_cast<unsigned>(res.result_int());
-  if (status >= 500 && res.result() != Status::service_unavailable) std::abort();
+  // 503: the handlers need the host; 501: a transfer coding other than chunked.
+  if (status >= 500 && res.result() != Status::service_unavailable && res.result() != Status::not_implemented)
+    std::abort();
   const auto type = res[beast_http::field::content_type];
   if (type == "application/json") {
     boost::system::error_code ec;
@@ -114,15 +118,38 @@ void check(const Response& res) {
   }
 }
 
-// Session::on_read's answer to a request the parser refused.
-Response refusal(const beast::error_code& ec, const HttpLimits& limits) {
-  if (ec == beast_http::error::header_limit)
-    return error_response(Status::request_header_fields_too_large,
-                          "request header larger than " + std::to_string(limits.header_bytes) + " bytes");
-  if (ec == beast_http::error::body_limit)
-    return error_response(Status::payload_too_large,
-                          "request body larger than " + std::to_string(limits.body_bytes) + " bytes");
-  return error_response(Status::bad_request, "malformed request: " + ec.message());
+}  // namespace
+
+// Feeds `rest` to the parser until `done` says so, offering at most the connection's buffer at a
+// time as Session's reads do. false: the connection would wait for more bytes and time out.
+template <class Done>
+bool feed(beast_http::request_parser<beast_http::string_body>& parser, std::string_view& rest,
+          const HttpLimits& limits, beast::error_code& ec, Done done) {
+  while (!done() && !rest.empty()) {
+    const std::size_t offered = std::min(rest.size(), limits.buffer_bytes);
+    const std::size_t used = parser.put(net::buffer(rest.data(), offered), ec);
+    rest.remove_prefix(used);
+    if (ec == beast_http::error::need_more) {
+      // The buffer is full and the parser still needs more: Session's read fails with
+      // buffer_overflow. Otherwise every byte there is was offered: the connection would wait.
+      // (Beast's read loop never calls put() again without new bytes after need_more, and its
+      // parser asserts that.)
+      if (used == 0 && offered == limits.buffer_bytes) {
+        ec = beast_http::error::buffer_overflow;
+        return true;
+      }
+      ec = {};
+      return false;
+    }
+    if (ec) return true;
+    if (used == 0) return false;  // no progress without new bytes
+  }
+  return done() || ec;
+}
+
+void answer_refusal(const Response& res) {
+  check(res);
+  write_out(res, 11, false, false);
 }
 
 }  // namespace
@@ -131,31 +158,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Server& s = server();
   std::string_view rest(reinterpret_cast<const char*>(data), size);
   while (!rest.empty()) {
+    // As Session: the header first (refused codings end the connection), then the body.
     beast_http::request_parser<beast_http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(s.limits.header_bytes));
     parser.body_limit(s.limits.body_bytes);
-    parser.eager(true);
     beast::error_code ec;
-    while (!parser.is_done() && !rest.empty()) {
-      const std::size_t used = parser.put(net::buffer(rest.data(), rest.size()), ec);
-      rest.remove_prefix(used);
-      if (ec == beast_http::error::need_more) {
-        // Every byte there is was offered: the connection would wait for more, then time out.
-        // (Beast's read loop never calls put() again without new bytes after need_more, and
-        // its parser asserts that.)
-        ec = {};
-        return 0;
-      }
-      if (ec) break;
-      if (used == 0) return 0;  // no progress without new bytes
-    }
-    if (ec) {  // answered, then the connection is closed
-      const Response res = refusal(ec, s.limits);
-      check(res);
-      write_out(res, 11, false, false);
-      return 0;
-    }
-    if (!parser.is_done()) return 0;
+    if (!feed(parser, rest, s.limits, ec, [&] { return parser.is_header_done(); })) return 0;
+    if (ec) return answer_refusal(refusal(ec, s.limits)), 0;
+    if (auto refused = check_transfer_encoding(parser.get())) return answer_refusal(*refused), 0;
+    parser.eager(true);
+    if (!feed(parser, rest, s.limits, ec, [&] { return parser.is_done(); })) return 0;
+    if (ec) return answer_refusal(refusal(ec, s.limits)), 0;
     selfheal::http::Request request = parser.release();
     const bool keep_alive = request.keep_alive();
     const bool head = request.method() == beast_http::verb::head;

@@ -15,7 +15,9 @@ const std::vector<Command>& commands() {
        "  --listen HOST:PORT  overrides settings.http.bind and settings.http.port (port 0: any free\n"
        "                      port; the log says \"listening on HOST:PORT\")\n"
        "  Limits from the environment: SELFHEAL_HTTP_READ_TIMEOUT_MS (10000),\n"
-       "  SELFHEAL_HTTP_MAX_CONNECTIONS (256), SELFHEAL_HTTP_RATE (10/s), SELFHEAL_HTTP_BURST (20).\n"
+       "  SELFHEAL_HTTP_HEADER_TIMEOUT_MS (5000), SELFHEAL_HTTP_MAX_CONNECTIONS (256),\n"
+       "  SELFHEAL_HTTP_MAX_CONNECTIONS_PER_CLIENT (64), SELFHEAL_HTTP_RATE (10/s),\n"
+       "  SELFHEAL_HTTP_BURST (20).\n"
        "exit: 0 stopped by a signal, 2 bad --listen, 3 invalid manifest, 4 could not start\n"
        "      (e.g. a non-loopback address without settings.http.token, or the port is taken)\n",
        {"config", "listen"}, {"help"}, &run_serve},

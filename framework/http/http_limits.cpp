@@ -21,8 +21,12 @@ HttpLimits HttpLimits::from_environment() {
   HttpLimits l;
   if (double v = positive_env("SELFHEAL_HTTP_READ_TIMEOUT_MS"); v > 0)
     l.read_timeout = std::chrono::milliseconds(static_cast<long long>(v));
+  if (double v = positive_env("SELFHEAL_HTTP_HEADER_TIMEOUT_MS"); v > 0)
+    l.header_timeout = std::chrono::milliseconds(static_cast<long long>(v));
   if (double v = positive_env("SELFHEAL_HTTP_MAX_CONNECTIONS"); v >= 1)
     l.max_connections = static_cast<std::size_t>(v);
+  if (double v = positive_env("SELFHEAL_HTTP_MAX_CONNECTIONS_PER_CLIENT"); v >= 1)
+    l.max_connections_per_client = static_cast<std::size_t>(v);
   if (double v = positive_env("SELFHEAL_HTTP_RATE"); v > 0) l.mutating_rate = v;
   if (double v = positive_env("SELFHEAL_HTTP_BURST"); v >= 1) l.mutating_burst = v;
   return l;

@@ -16,7 +16,7 @@ std::string HttpServer::start(const std::string& address, std::uint16_t port,
   listener_ = std::make_shared<Listener>(io_, std::move(router), limits_);
   if (auto error = listener_->listen({ip, port}); !error.empty()) return error;
   listener_->start();
-  for (std::size_t i = 0; i < io_thread_count_; ++i) threads_.emplace_back([this] { io_.run(); });
+  for (std::size_t i = 0; i < io_thread_count_; ++i) threads_.emplace_back([this] { run_contained(io_, report_); });
   return {};
 }
 

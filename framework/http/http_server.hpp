@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "http/http_limits.hpp"
+#include "http/io_runner.hpp"
 #include "http/listener.hpp"
 #include "http/router.hpp"
 
@@ -27,6 +28,9 @@ class HttpServer {
   boost::asio::io_context& io() { return io_; }
   boost::asio::thread_pool& pool() { return pool_; }
   const HttpLimits& limits() const { return limits_; }
+
+  // Where an exception that escaped a connection's handler is reported; set before start().
+  void on_handler_error(HandlerErrorReport report) { report_ = std::move(report); }
 
   // Binds `address:port` (port 0: a free port) and starts serving `router`.
   // Returns an error message, or "" on success.
@@ -44,6 +48,7 @@ class HttpServer {
   boost::asio::thread_pool pool_;
   std::shared_ptr<Listener> listener_;
   std::vector<std::thread> threads_;
+  HandlerErrorReport report_;
   bool stopped_ = false;
 };
 

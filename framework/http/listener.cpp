@@ -8,7 +8,12 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 Listener::Listener(net::io_context& io, std::shared_ptr<const Router> router, HttpLimits limits)
-    : io_(io), acceptor_(net::make_strand(io)), router_(std::move(router)), limits_(limits) {}
+    : io_(io),
+      acceptor_(net::make_strand(io)),
+      router_(std::move(router)),
+      limits_(limits),
+      connections_(std::make_shared<ConnectionCounter>(ConnectionCounter::Limits{
+          limits.max_connections, limits.probe_headroom, limits.max_connections_per_client})) {}
 
 std::string Listener::listen(const tcp::endpoint& endpoint) {
   boost::system::error_code ec;
@@ -45,11 +50,19 @@ void Listener::accept() {
                                                     boost::system::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || !self->acceptor_.is_open()) return;
     if (!ec) {
-      if (auto slot = ConnectionCounter::try_open(self->connections_, self->limits_.max_connections)) {
+      boost::system::error_code peer_error;
+      const auto peer = socket.remote_endpoint(peer_error);
+      ConnectionCounter::Refusal why{};
+      if (peer_error) {
+        // The client is already gone.
+      } else if (auto slot = self->connections_->try_open(peer.address(), why)) {
         std::make_shared<Session>(std::move(socket), self->router_, self->limits_, std::move(*slot))
             ->run();
       } else {
-        Session::reject(std::move(socket), self->limits_.write_timeout);
+        Session::reject(std::move(socket), self->limits_.write_timeout,
+                        why == ConnectionCounter::Refusal::client_full
+                            ? "too many open connections from your address"
+                            : "too many open connections");
       }
     }
     // Errors such as EMFILE are transient: keep accepting.

@@ -28,7 +28,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   boost::asio::ip::tcp::acceptor acceptor_;
   std::shared_ptr<const Router> router_;
   HttpLimits limits_;
-  std::shared_ptr<ConnectionCounter> connections_ = std::make_shared<ConnectionCounter>();
+  std::shared_ptr<ConnectionCounter> connections_;
 };
 
 }  // namespace selfheal::http

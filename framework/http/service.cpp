@@ -72,6 +72,9 @@ std::string Service::start(Manifest manifest) {
   add_healing_routes(*router, *context_);
   add_ops_routes(*router, *context_);
   add_status_page_routes(*router);
+  server_.on_handler_error([this](std::string_view what) {
+    log_.error("a connection's handler failed and was closed: " + std::string(what));
+  });
   if (auto error = server_.start(address_, port_, router); !error.empty()) {
     hosts_.swap(nullptr);
     return error;

@@ -1,5 +1,7 @@
 #include "http/session.hpp"
 
+#include "http/request_checks.hpp"
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 
@@ -7,18 +9,13 @@ namespace selfheal::http {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 
-std::optional<ConnectionCounter::Slot> ConnectionCounter::try_open(
-    const std::shared_ptr<ConnectionCounter>& self, std::size_t max) {
-  std::size_t open = self->open_.load();
-  while (open < max) {
-    if (self->open_.compare_exchange_weak(open, open + 1)) return Slot(self);
-  }
-  return std::nullopt;
-}
-
 Session::Session(net::ip::tcp::socket socket, std::shared_ptr<const Router> router,
                  HttpLimits limits, ConnectionCounter::Slot slot)
-    : stream_(std::move(socket)), router_(std::move(router)), limits_(limits), slot_(std::move(slot)) {}
+    : stream_(std::move(socket)),
+      buffer_(limits.buffer_bytes),
+      router_(std::move(router)),
+      limits_(limits),
+      slot_(std::move(slot)) {}
 
 void Session::run() {
   net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
@@ -28,39 +25,59 @@ void Session::read() {
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(limits_.header_bytes));
   parser_->body_limit(limits_.body_bytes);
-  // The whole request (header and body) must arrive within the read timeout; an idle
-  // keep-alive connection is closed after the same time.
-  stream_.expires_after(limits_.read_timeout);
-  beast_http::async_read(stream_, buffer_, *parser_,
-                         [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                           self->on_read(ec);
-                         });
+  // The header must arrive within the header timeout (an idle keep-alive connection waits for
+  // the next one as long), the whole request within the read timeout.
+  read_started_ = std::chrono::steady_clock::now();
+  stream_.expires_after(std::min(limits_.header_timeout, limits_.read_timeout));
+  beast_http::async_read_header(stream_, buffer_, *parser_,
+                                [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                  self->on_header(ec);
+                                });
 }
 
-void Session::on_read(beast::error_code ec) {
+bool Session::read_failed(beast::error_code ec) {
+  if (!ec) return false;
   if (ec == beast_http::error::end_of_stream || ec == beast::error::timeout ||
       ec == net::error::operation_aborted || ec == net::error::connection_reset ||
       ec == net::error::eof) {
     close();
+    return true;
+  }
+  keep_alive_ = false;
+  head_ = false;
+  version_ = 11;
+  answer(refusal(ec, limits_));
+  return true;
+}
+
+void Session::on_header(beast::error_code ec) {
+  if (read_failed(ec)) return;
+  const auto& header = parser_->get();
+  head_ = header.method() == beast_http::verb::head;
+  version_ = header.version();
+  if (auto refused = check_transfer_encoding(header)) {
+    keep_alive_ = false;  // the rest of the bytes cannot be framed
+    answer(std::move(*refused));
     return;
   }
-  if (ec) {
+  if (slot_.probe_only() && !is_probe_target(header.target())) {
     keep_alive_ = false;
-    head_ = false;
-    version_ = 11;
-    if (ec == beast_http::error::header_limit)
-      answer(error_response(Status::request_header_fields_too_large,
-                            "request header larger than " + std::to_string(limits_.header_bytes) + " bytes"));
-    else if (ec == beast_http::error::body_limit)
-      answer(error_response(Status::payload_too_large,
-                            "request body larger than " + std::to_string(limits_.body_bytes) + " bytes"));
-    else
-      answer(error_response(Status::bad_request, "malformed request: " + ec.message()));
+    answer(error_response(Status::service_unavailable, "too many open connections"));
     return;
   }
+  stream_.expires_at(read_started_ + limits_.read_timeout);
+  beast_http::async_read(stream_, buffer_, *parser_,
+                         [self = shared_from_this()](beast::error_code read_ec, std::size_t) {
+                           self->on_read(read_ec);
+                         });
+}
+
+void Session::on_read(beast::error_code ec) {
+  if (read_failed(ec)) return;
   stream_.expires_never();
   Request request = parser_->release();
-  keep_alive_ = request.keep_alive();
+  // A connection in the headroom answers one probe and closes, giving its place back.
+  keep_alive_ = request.keep_alive() && !slot_.probe_only();
   head_ = request.method() == beast_http::verb::head;
   version_ = request.version();
   // The answer may come from any thread: it is carried back onto this connection's strand.
@@ -111,14 +128,14 @@ void Session::close() {
   stream_.socket().close(ignored);
 }
 
-void Session::reject(net::ip::tcp::socket socket, std::chrono::milliseconds timeout) {
+void Session::reject(net::ip::tcp::socket socket, std::chrono::milliseconds timeout,
+                     std::string_view message) {
   struct Rejected {
     beast::tcp_stream stream;
     Response res;
   };
   auto r = std::make_shared<Rejected>(Rejected{beast::tcp_stream(std::move(socket)),
-                                               error_response(Status::service_unavailable,
-                                                              "too many open connections")});
+                                               error_response(Status::service_unavailable, message)});
   r->res.keep_alive(false);
   r->res.set(beast_http::field::retry_after, "1");
   r->res.prepare_payload();

@@ -4,37 +4,17 @@
 // own strand, so its members need no lock.
 #pragma once
 
-#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <memory>
 #include <optional>
 
+#include "http/connection_counter.hpp"
 #include "http/http_limits.hpp"
 #include "http/router.hpp"
 
 namespace selfheal::http {
-
-// Counts open connections; a Slot gives its place back when destroyed. MT safe.
-class ConnectionCounter {
- public:
-  class Slot {
-   public:
-    explicit Slot(std::shared_ptr<ConnectionCounter> counter) : counter_(std::move(counter)) {}
-    ~Slot() { if (counter_) counter_->open_.fetch_sub(1); }
-    Slot(Slot&&) = default;
-    Slot& operator=(Slot&&) = delete;
-   private:
-    std::shared_ptr<ConnectionCounter> counter_;
-  };
-  // A slot when fewer than `max` connections are open.
-  static std::optional<Slot> try_open(const std::shared_ptr<ConnectionCounter>& self, std::size_t max);
-  std::size_t open() const { return open_.load(); }
-
- private:
-  std::atomic<std::size_t> open_{0};
-};
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -42,12 +22,16 @@ class Session : public std::enable_shared_from_this<Session> {
           HttpLimits limits, ConnectionCounter::Slot slot);
   void run();
 
-  // Answers a connection over the limit with 503 and closes it.
-  static void reject(boost::asio::ip::tcp::socket socket, std::chrono::milliseconds timeout);
+  // Answers a connection over a limit with 503 and `message`, and closes it.
+  static void reject(boost::asio::ip::tcp::socket socket, std::chrono::milliseconds timeout,
+                     std::string_view message);
 
  private:
   void read();
+  void on_header(boost::beast::error_code ec);
   void on_read(boost::beast::error_code ec);
+  // Closes or answers a failed read; false when there was no error.
+  bool read_failed(boost::beast::error_code ec);
   void answer(Response res);
   void on_write(bool close, boost::beast::error_code ec);
   void close();
@@ -59,6 +43,7 @@ class Session : public std::enable_shared_from_this<Session> {
   ConnectionCounter::Slot slot_;
   std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
   std::shared_ptr<Response> pending_;  // the answer being written
+  std::chrono::steady_clock::time_point read_started_;
   bool keep_alive_ = false;
   bool head_ = false;
   unsigned version_ = 11;

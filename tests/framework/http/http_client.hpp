@@ -93,9 +93,12 @@ inline HttpResult http_post(int port, const std::string& target, const std::stri
 // A plain TCP connection: send bytes, read what comes until the peer closes or a deadline.
 class RawConnection {
  public:
-  explicit RawConnection(int port) : socket_(io_) {
+  // `from`: the local address to connect from (any of 127.0.0.0/8 is a different client).
+  explicit RawConnection(int port, const std::string& from = "127.0.0.1") : socket_(io_) {
     boost::system::error_code ec;
-    socket_.connect({net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)}, ec);
+    socket_.open(net::ip::tcp::v4(), ec);
+    if (!ec) socket_.bind({net::ip::make_address(from), 0}, ec);
+    if (!ec) socket_.connect({net::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)}, ec);
     connected_ = !ec;
   }
   bool connected() const { return connected_; }
