@@ -2,6 +2,7 @@
 // for the exact message and key, key ids are stable and distinct.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <random>
 
@@ -81,6 +82,23 @@ TEST_F(Ed25519Test, WrongKindsOfKeyAreRefusedWithTheReason) {
   ASSERT_FALSE(wrong.ok());
   EXPECT_NE(wrong.status().message.find("not an Ed25519 one"), std::string::npos) << wrong.status().message;
   EXPECT_FALSE(Ed25519PublicKey::from_pem("not a key").ok());
+}
+
+// The commands the README gives operators make keys this code loads, with matching ids.
+TEST_F(Ed25519Test, KeysMadeByTheOpensslCommandLoad) {
+  if (std::system("command -v openssl >/dev/null 2>&1") != 0) GTEST_SKIP() << "no openssl command";
+  fs::create_directories(dir_);
+  const std::string key = (dir_ / "fleet.key").string(), pub = (dir_ / "fleet.pub").string();
+  ASSERT_EQ(std::system(("openssl genpkey -algorithm ed25519 -out '" + key + "' && openssl pkey -in '" +
+                         key + "' -pubout -out '" + pub + "' && chmod 600 '" + key + "'")
+                            .c_str()),
+            0);
+  auto signer = Ed25519PrivateKey::load(key);
+  ASSERT_TRUE(signer.ok()) << signer.status().message;
+  auto verifier = Ed25519PublicKey::load(pub);
+  ASSERT_TRUE(verifier.ok()) << verifier.status().message;
+  EXPECT_EQ(signer.value().id(), verifier.value().id());
+  EXPECT_TRUE(verifier.value().verify("entry", signer.value().sign("entry")));
 }
 
 }  // namespace

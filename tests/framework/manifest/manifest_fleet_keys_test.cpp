@@ -76,6 +76,7 @@ TEST_F(FleetKeysManifestTest, AGroupReadablePrivateKeyIsAnErrorAtItsPosition) {
 TEST_F(FleetKeysManifestTest, MissingWrongAndUnsafeKeysAreLocatedErrors) {
   tree_.write("keys/empty/.keep");
   ::chmod(new_.public_file.c_str(), 0666);
+  ::chmod(old_.public_file.c_str(), 0600);  // safe as a private key file, but a public key
   const int line = fleet_line();
   auto load = parse(std::string(kMinimal) + R"(fleet:
   signing_key: ../keys/old.pub
