@@ -74,11 +74,13 @@ class FleetTest : public ::testing::Test {
   FleetHost make_host(const std::string& fleet_options = "") {
     return make_host_with_keys(keys(&key_, file_list({&key_})) + fleet_options);
   }
-  FleetHost make_host_with_keys(const std::string& fleet_options) {
+  // `restore_only`: a host whose chains only restore (never build), to see quickly and without
+  // cargo what it would load from the fleet.
+  FleetHost make_host_with_keys(const std::string& fleet_options, bool restore_only = false) {
     HarnessOptions o;
     o.extra_strategies = "    - name: restore_from_cache\n      library: strategy-restore-from-cache.so\n";
-    o.issues = {{"not_built", "[restore_from_cache, build]"},
-                {"corrupted_binary", "[restore_from_cache, clean_build]"}};
+    o.issues = {{"not_built", restore_only ? "[restore_from_cache]" : "[restore_from_cache, build]"},
+                {"corrupted_binary", restore_only ? "[restore_from_cache]" : "[restore_from_cache, clean_build]"}};
     FleetHost fh;
     fh.harness = std::make_unique<HealerHarness>(o);
     const auto cargo = real_cargo();
