@@ -15,7 +15,9 @@ using crypto_detail::take_openssl_error;
 
 constexpr std::size_t kKeyIdBytes = 8;
 
-sdk::Status invalid(std::string why) { return sdk::Status::error(sdk::Errc::invalid_argument, std::move(why)); }
+sdk::Status invalid(std::string why) {
+  return sdk::Status::error(sdk::Errc::invalid_argument, std::move(why));
+}
 
 std::shared_ptr<evp_pkey_st> own(EVP_PKEY* key) { return {key, EVP_PKEY_free}; }
 

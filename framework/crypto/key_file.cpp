@@ -52,14 +52,16 @@ sdk::Result<std::string> read_key_file(const std::filesystem::path& file, KeyFil
     return fail(file, std::string("cannot be read: ") + std::strerror(err));
   }
   struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return fail(file, std::string("cannot be read: ") + std::strerror(errno));
+  if (::fstat(fd.get(), &st) != 0)
+    return fail(file, std::string("cannot be read: ") + std::strerror(errno));
   if (S_ISDIR(st.st_mode)) return fail(file, "is a folder, not a key file");
   if (!S_ISREG(st.st_mode)) return fail(file, "is not a regular file");
   if (const auto mode = unsafe_mode(st.st_mode, kind); !mode.empty()) {
     if (kind == KeyFileKind::private_key)
       return fail(file, "has permissions " + mode +
                             ", which are too open: a private key must be readable by its owner "
-                            "only (chmod 600 '" + file.string() + "')");
+                            "only (chmod 600 '" +
+                            file.string() + "')");
     return fail(file, "has permissions " + mode +
                           ": a trusted key must be writable by its owner only (chmod 644 '" +
                           file.string() + "')");

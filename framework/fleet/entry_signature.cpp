@@ -7,7 +7,8 @@ namespace {
 
 void append_field(std::string& out, const std::string& value) {
   const auto n = static_cast<std::uint32_t>(value.size());
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((n >> shift) & 0xff));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((n >> shift) & 0xff));
   out += value;
 }
 

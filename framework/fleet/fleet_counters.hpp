@@ -13,8 +13,8 @@ struct FleetCounters {
   std::uint64_t fetch_misses = 0;   // the fleet had nothing for the fingerprint
   std::uint64_t fetch_refused = 0;  // every refusal, whatever its reason (the sum of refusals)
   std::array<std::uint64_t, kFleetRefusalKinds> refusals{};  // by FleetRefusal
-  std::uint64_t publishes = 0;      // artifacts this host signed and put into the fleet
-  std::uint64_t errors = 0;         // Redis unreachable, timed out or answered with an error
+  std::uint64_t publishes = 0;  // artifacts this host signed and put into the fleet
+  std::uint64_t errors = 0;     // Redis unreachable, timed out or answered with an error
 
   std::uint64_t refused(FleetRefusal r) const { return refusals[static_cast<std::size_t>(r)]; }
 };

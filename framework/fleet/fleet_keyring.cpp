@@ -56,9 +56,9 @@ std::optional<FleetKeyring::Refused> FleetKeyring::verify(const SignedEntryField
                    "its format '" + printable_id(fields.format) + "' is not " + kFleetEntryFormat};
   const auto key = trusted_.find(fields.key_id);
   if (key == trusted_.end())
-    return Refused{FleetRefusal::unknown_key, "it is signed by key id " + printable_id(fields.key_id) +
-                                                  ", which this host does not trust (trusted: " +
-                                                  trusted_ids() + ")"};
+    return Refused{FleetRefusal::unknown_key,
+                   "it is signed by key id " + printable_id(fields.key_id) +
+                       ", which this host does not trust (trusted: " + trusted_ids() + ")"};
   if (!key->second.verify(signed_message(fields), signature))
     return Refused{FleetRefusal::bad_signature,
                    "its signature does not match its fields under key id " + fields.key_id};

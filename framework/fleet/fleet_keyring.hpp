@@ -35,7 +35,8 @@ class FleetKeyring {
   // Sets fields.key_id to the signing key's and returns the signature; empty without a key.
   std::string sign(SignedEntryFields& fields) const;
   // Nothing when a trusted key signed exactly these fields; else why not.
-  std::optional<Refused> verify(const SignedEntryFields& fields, const std::string& signature) const;
+  std::optional<Refused> verify(const SignedEntryFields& fields,
+                                const std::string& signature) const;
 
  private:
   std::optional<Ed25519PrivateKey> signer_;

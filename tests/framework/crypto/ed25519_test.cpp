@@ -1,12 +1,13 @@
 // Ed25519 through libcrypto: keys load from the PEM files openssl writes, signatures verify only
 // for the exact message and key, key ids are stable and distinct.
+#include "crypto/ed25519.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <random>
 
-#include "crypto/ed25519.hpp"
 #include "test_keys.hpp"
 
 namespace selfheal {
@@ -17,7 +18,8 @@ namespace fs = std::filesystem;
 class Ed25519Test : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("selfheal-ed25519-" + std::to_string(std::random_device{}()));
+    dir_ =
+        fs::temp_directory_path() / ("selfheal-ed25519-" + std::to_string(std::random_device{}()));
   }
   void TearDown() override {
     std::error_code ec;
@@ -62,9 +64,11 @@ TEST_F(Ed25519Test, WrongKindsOfKeyAreRefusedWithTheReason) {
   const auto a = testing::make_test_key(dir_, "a");
   // The halves swapped.
   std::ifstream in(a.public_file);
-  auto pub_as_private = Ed25519PrivateKey::from_pem(std::string((std::istreambuf_iterator<char>(in)), {}));
+  auto pub_as_private =
+      Ed25519PrivateKey::from_pem(std::string((std::istreambuf_iterator<char>(in)), {}));
   ASSERT_FALSE(pub_as_private.ok());
-  EXPECT_NE(pub_as_private.status().message.find("not an unencrypted PEM private key"), std::string::npos);
+  EXPECT_NE(pub_as_private.status().message.find("not an unencrypted PEM private key"),
+            std::string::npos);
   auto private_as_public = Ed25519PublicKey::load(a.private_file);
   ASSERT_FALSE(private_as_public.ok());
   EXPECT_NE(private_as_public.status().message.find("is not a PEM public key"), std::string::npos);
@@ -80,7 +84,8 @@ TEST_F(Ed25519Test, WrongKindsOfKeyAreRefusedWithTheReason) {
   EVP_PKEY_free(ec);
   auto wrong = Ed25519PublicKey::from_pem(ec_pem);
   ASSERT_FALSE(wrong.ok());
-  EXPECT_NE(wrong.status().message.find("not an Ed25519 one"), std::string::npos) << wrong.status().message;
+  EXPECT_NE(wrong.status().message.find("not an Ed25519 one"), std::string::npos)
+      << wrong.status().message;
   EXPECT_FALSE(Ed25519PublicKey::from_pem("not a key").ok());
 }
 
@@ -89,10 +94,11 @@ TEST_F(Ed25519Test, KeysMadeByTheOpensslCommandLoad) {
   if (std::system("command -v openssl >/dev/null 2>&1") != 0) GTEST_SKIP() << "no openssl command";
   fs::create_directories(dir_);
   const std::string key = (dir_ / "fleet.key").string(), pub = (dir_ / "fleet.pub").string();
-  ASSERT_EQ(std::system(("openssl genpkey -algorithm ed25519 -out '" + key + "' && openssl pkey -in '" +
-                         key + "' -pubout -out '" + pub + "' && chmod 600 '" + key + "'")
-                            .c_str()),
-            0);
+  ASSERT_EQ(
+      std::system(("openssl genpkey -algorithm ed25519 -out '" + key + "' && openssl pkey -in '" +
+                   key + "' -pubout -out '" + pub + "' && chmod 600 '" + key + "'")
+                      .c_str()),
+      0);
   auto signer = Ed25519PrivateKey::load(key);
   ASSERT_TRUE(signer.ok()) << signer.status().message;
   auto verifier = Ed25519PublicKey::load(pub);

@@ -1,5 +1,7 @@
 // Key files are read as OpenSSH reads its own: a private key readable by its owner only, a
 // trusted key writable by its owner only, a regular file, with the path and cause in every error.
+#include "crypto/key_file.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -7,7 +9,6 @@
 #include <random>
 
 #include "crypto/ed25519.hpp"
-#include "crypto/key_file.hpp"
 #include "test_keys.hpp"
 
 namespace selfheal {
@@ -18,7 +19,8 @@ namespace fs = std::filesystem;
 class KeyFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("selfheal-keyfile-" + std::to_string(std::random_device{}()));
+    dir_ =
+        fs::temp_directory_path() / ("selfheal-keyfile-" + std::to_string(std::random_device{}()));
     key_ = testing::make_test_key(dir_, "k");
   }
   void TearDown() override {

@@ -28,9 +28,8 @@ inline void write_pem(const std::filesystem::path& file, EVP_PKEY* key, bool pri
                       mode_t mode) {
   std::FILE* out = std::fopen(file.c_str(), "w");
   if (out == nullptr) throw std::runtime_error("cannot write " + file.string());
-  const int ok = private_key
-                     ? PEM_write_PrivateKey(out, key, nullptr, nullptr, 0, nullptr, nullptr)
-                     : PEM_write_PUBKEY(out, key);
+  const int ok = private_key ? PEM_write_PrivateKey(out, key, nullptr, nullptr, 0, nullptr, nullptr)
+                             : PEM_write_PUBKEY(out, key);
   std::fclose(out);
   if (ok != 1) throw std::runtime_error("PEM_write failed for " + file.string());
   ::chmod(file.c_str(), mode);
@@ -43,7 +42,8 @@ inline TestKey make_test_key(const std::filesystem::path& dir, const std::string
   std::filesystem::create_directories(dir);
   EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr);
   EVP_PKEY* key = nullptr;
-  const bool ok = ctx != nullptr && EVP_PKEY_keygen_init(ctx) == 1 && EVP_PKEY_keygen(ctx, &key) == 1;
+  const bool ok =
+      ctx != nullptr && EVP_PKEY_keygen_init(ctx) == 1 && EVP_PKEY_keygen(ctx, &key) == 1;
   EVP_PKEY_CTX_free(ctx);
   if (!ok) throw std::runtime_error("EVP_PKEY_keygen failed");
   TestKey k{dir / (name + ".key"), dir / (name + ".pub"), {}};

@@ -43,8 +43,8 @@ class FleetTest : public ::testing::Test {
       GTEST_SKIP() << "redis-server is not installed (Debian package redis-server; "
                       "scripts/install-deps.sh installs it): the fleet tests need a real one";
     ASSERT_FALSE(real_cargo().empty()) << "no cargo on this machine";
-    root_ = fs::temp_directory_path() /
-            ("selfheal-fleet-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()));
+    root_ = fs::temp_directory_path() / ("selfheal-fleet-" + std::to_string(::getpid()) + "-" +
+                                         std::to_string(std::random_device{}()));
     std::string why;
     ASSERT_TRUE(redis_.start(root_ / "redis", why)) << why;
     client_ = std::make_unique<RedisClient>(redis_.endpoint());
@@ -66,7 +66,8 @@ class FleetTest : public ::testing::Test {
   }
   static std::string file_list(std::initializer_list<const TestKey*> keys) {
     std::string out;
-    for (const auto* k : keys) out += (out.empty() ? "" : ", ") + ("\"" + k->public_file.string() + "\"");
+    for (const auto* k : keys)
+      out += (out.empty() ? "" : ", ") + ("\"" + k->public_file.string() + "\"");
     return "[" + out + "]";
   }
 
@@ -78,9 +79,12 @@ class FleetTest : public ::testing::Test {
   // cargo what it would load from the fleet.
   FleetHost make_host_with_keys(const std::string& fleet_options, bool restore_only = false) {
     HarnessOptions o;
-    o.extra_strategies = "    - name: restore_from_cache\n      library: strategy-restore-from-cache.so\n";
-    o.issues = {{"not_built", restore_only ? "[restore_from_cache]" : "[restore_from_cache, build]"},
-                {"corrupted_binary", restore_only ? "[restore_from_cache]" : "[restore_from_cache, clean_build]"}};
+    o.extra_strategies =
+        "    - name: restore_from_cache\n      library: strategy-restore-from-cache.so\n";
+    o.issues = {
+        {"not_built", restore_only ? "[restore_from_cache]" : "[restore_from_cache, build]"},
+        {"corrupted_binary",
+         restore_only ? "[restore_from_cache]" : "[restore_from_cache, clean_build]"}};
     FleetHost fh;
     fh.harness = std::make_unique<HealerHarness>(o);
     const auto cargo = real_cargo();
@@ -93,23 +97,25 @@ class FleetTest : public ::testing::Test {
     // The harness writes extra_settings last before `crates:`, so a line at column 0 here is a
     // top-level key: the fleet section.
     fh.h().options().extra_settings += "  toolchain_path: [" + dir.string() + ", " +
-                                       cargo.parent_path().string() + "]\n" +
-                                       "fleet: { redis: \"" + redis_.address() +
-                                       "\", key_prefix: " + prefix_ + ", timeout_ms: 1000" +
-                                       fleet_options + " }\n";
+                                       cargo.parent_path().string() + "]\n" + "fleet: { redis: \"" +
+                                       redis_.address() + "\", key_prefix: " + prefix_ +
+                                       ", timeout_ms: 1000" + fleet_options + " }\n";
     fh.h().write_manifest();
     return fh;
   }
 
   // The same crate as `built` deploys it: with the Cargo.lock the first build wrote (the tiny
-  // fixture has none; without it the sources, hence the fingerprints, differ and nothing is shared).
+  // fixture has none; without it the sources, hence the fingerprints, differ and nothing is
+  // shared).
   static void same_lock_as(FleetHost& built, FleetHost& other) {
     fs::copy_file(built.h().crate_dir() / "Cargo.lock", other.h().crate_dir() / "Cargo.lock",
                   fs::copy_options::overwrite_existing);
   }
 
   RedisClient& redis() { return *client_; }
-  std::string key(const std::string& fingerprint) const { return prefix_ + ":artifact:" + fingerprint; }
+  std::string key(const std::string& fingerprint) const {
+    return prefix_ + ":artifact:" + fingerprint;
+  }
   std::string field(const std::string& fingerprint, const std::string& name) {
     auto r = redis().command({"HGET", key(fingerprint), name});
     return r.ok() ? r.value().text : std::string("<redis: " + r.status().message + ">");

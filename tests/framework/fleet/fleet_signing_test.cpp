@@ -19,7 +19,8 @@ std::string read_bytes(const fs::path& file) {
 // The text of a fix's attempts (errors and messages), where the refusal's reason must show.
 std::string attempts_text(const FixOutcome& outcome) {
   std::string out;
-  for (const auto& a : outcome.attempts) out += a.strategy + ": " + a.error + " " + a.message + "\n";
+  for (const auto& a : outcome.attempts)
+    out += a.strategy + ": " + a.error + " " + a.message + "\n";
   return out;
 }
 
@@ -47,8 +48,8 @@ TEST_F(FleetSigningTest, AForgedEntryIsNeverLoadedByAnyHost) {
   ASSERT_FALSE(fingerprint.empty());
   const std::string genuine_signature = field(fingerprint, "signature");
   std::vector<std::string> genuine;
-  for (const char* name : {"format", "key_id", "signature", "fingerprint", "sha256", "bytes", "file",
-                           "crate", "publisher"})
+  for (const char* name : {"format", "key_id", "signature", "fingerprint", "sha256", "bytes",
+                           "file", "crate", "publisher"})
     genuine.insert(genuine.end(), {name, field(fingerprint, name)});
 
   // The attacker's library: a real, loadable build of edited sources (it would pass the probe).
@@ -64,7 +65,7 @@ TEST_F(FleetSigningTest, AForgedEntryIsNeverLoadedByAnyHost) {
   auto attacker_key = Ed25519PrivateKey::load(attacker.private_file);
   ASSERT_TRUE(attacker_key.ok()) << attacker_key.status().message;
   auto signed_by_attacker = [&](const std::string& claimed_key_id) {
-    SignedEntryFields f{kFleetEntryFormat, claimed_key_id, fingerprint, evil_sha, "tiny",
+    SignedEntryFields f{kFleetEntryFormat,     claimed_key_id, fingerprint, evil_sha, "tiny",
                         "libselfheal_tiny.so", "mallory"};
     return attacker_key.value().sign(signed_message(f));
   };
@@ -75,11 +76,15 @@ TEST_F(FleetSigningTest, AForgedEntryIsNeverLoadedByAnyHost) {
   };
   const std::vector<Forgery> forgeries = {
       {"unsigned", FleetRefusal::unsigned_entry, {}},
-      {"signed with an untrusted key", FleetRefusal::unknown_key,
-       {"format", kFleetEntryFormat, "key_id", attacker.id, "signature", signed_by_attacker(attacker.id)}},
-      {"an untrusted signature claiming the trusted key id", FleetRefusal::bad_signature,
+      {"signed with an untrusted key",
+       FleetRefusal::unknown_key,
+       {"format", kFleetEntryFormat, "key_id", attacker.id, "signature",
+        signed_by_attacker(attacker.id)}},
+      {"an untrusted signature claiming the trusted key id",
+       FleetRefusal::bad_signature,
        {"format", kFleetEntryFormat, "key_id", key_.id, "signature", signed_by_attacker(key_.id)}},
-      {"the trusted signature over other bytes", FleetRefusal::bad_signature,
+      {"the trusted signature over other bytes",
+       FleetRefusal::bad_signature,
        {"format", kFleetEntryFormat, "key_id", key_.id, "signature", genuine_signature}},
   };
 
@@ -88,13 +93,14 @@ TEST_F(FleetSigningTest, AForgedEntryIsNeverLoadedByAnyHost) {
   const TestKey other = make_test_key(root_ / "trusted", "other");
   fs::copy_file(key_.public_file, root_ / "trusted" / "fleet.pub");
   FleetHost b = make_host_with_keys(keys(&key_, file_list({&key_})), true);
-  FleetHost c = make_host_with_keys(keys(nullptr, "\"" + (root_ / "trusted").string() + "\""), true);
+  FleetHost c =
+      make_host_with_keys(keys(nullptr, "\"" + (root_ / "trusted").string() + "\""), true);
   same_lock_as(a, b);
   same_lock_as(a, c);
   for (const auto& forgery : forgeries) {
-    std::vector<std::string> entry = {"fingerprint", fingerprint, "sha256", evil_sha, "bytes",
-                                      evil_bytes, "file", "libselfheal_tiny.so", "crate", "tiny",
-                                      "publisher", "mallory"};
+    std::vector<std::string> entry = {
+        "fingerprint", fingerprint,           "sha256", evil_sha, "bytes",     evil_bytes,
+        "file",        "libselfheal_tiny.so", "crate",  "tiny",   "publisher", "mallory"};
     entry.insert(entry.end(), forgery.extra.begin(), forgery.extra.end());
     write_entry(fingerprint, entry);
     for (FleetHost* victim : {&b, &c}) {
@@ -103,7 +109,8 @@ TEST_F(FleetSigningTest, AForgedEntryIsNeverLoadedByAnyHost) {
       auto outcome = victim->h().fix();
       EXPECT_FALSE(outcome.success) << "the forged entry was restored";
       EXPECT_FALSE(fs::exists(victim->h().artifact())) << "the forged bytes were loaded";
-      EXPECT_FALSE(victim->host().store("tiny")->find(fingerprint)) << "the forged bytes were imported";
+      EXPECT_FALSE(victim->host().store("tiny")->find(fingerprint))
+          << "the forged bytes were imported";
       EXPECT_EQ(victim->cargo_runs(), 0);
       const auto after = victim->fleet().counters();
       EXPECT_EQ(after.fetch_hits, 0u);
@@ -111,11 +118,13 @@ TEST_F(FleetSigningTest, AForgedEntryIsNeverLoadedByAnyHost) {
       EXPECT_EQ(after.refused(forgery.expected), before.refused(forgery.expected) + 1);
       // The reason is in the fix's outcome and in /metrics.
       const std::string reason = std::string("refused (") + to_label(forgery.expected) + ")";
-      EXPECT_NE(outcome.error.value_or("").find(reason), std::string::npos) << outcome.error.value_or("");
-      EXPECT_NE(http::fleet_metrics_text(after).find(
-                    std::string("selfheal_fleet_refusals_total{reason=\"") + to_label(forgery.expected) +
-                    "\"} " + std::to_string(after.refused(forgery.expected)) + "\n"),
-                std::string::npos);
+      EXPECT_NE(outcome.error.value_or("").find(reason), std::string::npos)
+          << outcome.error.value_or("");
+      EXPECT_NE(
+          http::fleet_metrics_text(after).find(
+              std::string("selfheal_fleet_refusals_total{reason=\"") + to_label(forgery.expected) +
+              "\"} " + std::to_string(after.refused(forgery.expected)) + "\n"),
+          std::string::npos);
     }
   }
   // The genuine entry, put back, is loaded: the victims refused only the forgeries.
@@ -195,9 +204,11 @@ TEST_F(FleetSigningTest, AHostThatTrustsNoKeyFetchesNothingAndSaysWhy) {
   auto outcome = b.h().fix();
   EXPECT_FALSE(outcome.success);
   EXPECT_FALSE(fs::exists(b.h().artifact()));
-  EXPECT_NE(outcome.error.value_or("").find("trusts no key"), std::string::npos) << outcome.error.value_or("");
+  EXPECT_NE(outcome.error.value_or("").find("trusts no key"), std::string::npos)
+      << outcome.error.value_or("");
   EXPECT_EQ(b.fleet().counters().fetch_hits, 0u);
-  EXPECT_EQ(b.fleet().counters().fetch_refused, 0u) << "nothing was fetched, so nothing was refused";
+  EXPECT_EQ(b.fleet().counters().fetch_refused, 0u)
+      << "nothing was fetched, so nothing was refused";
 }
 
 }  // namespace

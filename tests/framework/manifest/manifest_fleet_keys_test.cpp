@@ -34,7 +34,8 @@ class FleetKeysManifestTest : public ManifestTest {
 
 TEST_F(FleetKeysManifestTest, KeysAreReadAsResolvedPaths) {
   auto load = parse(std::string(kMinimal) +
-                    "fleet:\n  signing_key: ../keys/new.key\n  trusted_keys: [../keys/old.pub, ../keys/new.pub]\n");
+                    "fleet:\n  signing_key: ../keys/new.key\n  trusted_keys: [../keys/old.pub, "
+                    "../keys/new.pub]\n");
   ASSERT_TRUE(load.manifest) << all_errors(load);
   const auto& f = load.manifest->fleet;
   EXPECT_EQ(f.signing_key, old_.private_file.parent_path() / "new.key");
@@ -88,7 +89,8 @@ TEST_F(FleetKeysManifestTest, MissingWrongAndUnsafeKeysAreLocatedErrors) {
 )");
   EXPECT_FALSE(load.manifest);
   EXPECT_EQ(load.errors.size(), 5u) << all_errors(load);
-  EXPECT_TRUE(HasError(load, "fleet.signing_key", line + 1, 16, "not an unencrypted PEM private key"));
+  EXPECT_TRUE(
+      HasError(load, "fleet.signing_key", line + 1, 16, "not an unencrypted PEM private key"));
   EXPECT_TRUE(HasError(load, "fleet.trusted_keys[0]", line + 3, 7, "does not exist"));
   EXPECT_TRUE(HasError(load, "fleet.trusted_keys[1]", line + 4, 7, "is not a PEM public key"));
   EXPECT_TRUE(HasError(load, "fleet.trusted_keys[2]", line + 5, 7, "writable by its owner only"));
@@ -97,8 +99,9 @@ TEST_F(FleetKeysManifestTest, MissingWrongAndUnsafeKeysAreLocatedErrors) {
 
 TEST_F(FleetKeysManifestTest, ASigningKeyThatIsAFolderOrMissingIsAnError) {
   auto load = parse(std::string(kMinimal) + "fleet: { signing_key: ../keys }\n");
-  EXPECT_TRUE(HasError(load, "fleet.signing_key", fleet_line(), 23, "is a folder")) ;
-  load = parse(std::string(kMinimal) + "fleet: { signing_key: ../keys/none.key, trusted_keys: [] }\n");
+  EXPECT_TRUE(HasError(load, "fleet.signing_key", fleet_line(), 23, "is a folder"));
+  load =
+      parse(std::string(kMinimal) + "fleet: { signing_key: ../keys/none.key, trusted_keys: [] }\n");
   EXPECT_EQ(load.errors.size(), 2u) << all_errors(load);
   EXPECT_TRUE(HasError(load, "fleet.signing_key", fleet_line(), 23, "does not exist"));
   EXPECT_TRUE(HasError(load, "fleet.trusted_keys", fleet_line(), 55, "the list is empty"));
