@@ -3,7 +3,8 @@
 // target/ never had the artifact, recovers with restore_from_cache from the fleet without running
 // cargo. A tampered entry, an entry under the wrong fingerprint, a host whose sources differ and
 // a Redis that is down all end in a build, never in loading the other host's bytes. Cargo runs
-// are counted by a wrapper put first on each host's toolchain path.
+// are counted by a wrapper put first on each host's toolchain path. Every host here signs with
+// the fleet's key and trusts it (fleet_fixture.hpp); forged entries: fleet_signing_test.cpp.
 #include "fleet_fixture.hpp"
 #include "http/metrics_view.hpp"
 
