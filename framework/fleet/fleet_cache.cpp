@@ -26,6 +26,14 @@ bool is_sha256_hex(const std::string& text) {
   return true;
 }
 
+// Text read from Redis, fit for one log line: anyone who can write the key chose it.
+std::string printable(const std::string& text) {
+  std::string out = text.substr(0, 80);
+  for (char& c : out)
+    if (!std::isprint(static_cast<unsigned char>(c))) c = '?';
+  return out;
+}
+
 std::string publisher_name() {
   char host[256] = {};
   if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
@@ -54,9 +62,26 @@ FleetCache::FleetCache(FleetSettings settings, std::shared_ptr<LogSink> log_sink
     : settings_(std::move(settings)),
       log_(std::move(log_sink), "fleet"),
       publisher_(publisher_name()),
+      keys_(FleetKeyring::load(settings_)),
       fetch_client_(endpoint_of(settings_)),
       publish_client_(endpoint_of(settings_)),
-      publisher_thread_([this] { run_publisher(); }) {}
+      publisher_thread_([this] { run_publisher(); }) {
+  report_keys();
+}
+
+void FleetCache::report_keys() {
+  for (const auto& problem : keys_.problems()) log_.error(problem);
+  if (settings_.publish && !keys_.can_sign())
+    log_.warning("publish is on, but this host has no signing key (fleet.signing_key): it "
+                 "publishes nothing, since hosts accept only signed entries");
+  else if (settings_.publish)
+    log_.info("signing published entries with key id " + keys_.signing_key_id());
+  if (settings_.fetch && !keys_.trusts_any())
+    log_.warning("fetch is on, but this host trusts no key (fleet.trusted_keys): it accepts "
+                 "nothing from the fleet and builds locally");
+  else if (settings_.fetch)
+    log_.info("accepting fleet entries signed by key id " + keys_.trusted_ids());
+}
 
 FleetCache::~FleetCache() {
   {
@@ -97,8 +122,10 @@ void FleetCache::note_unreachable(const std::string& why) {
     log_.debug(message);
 }
 
-void FleetCache::note_refused(const std::string& fingerprint, const std::string& why) {
+void FleetCache::note_refused(const std::string& fingerprint, FleetRefusal kind,
+                              const std::string& why) {
   ++refused_count_;
+  ++refusals_[static_cast<std::size_t>(kind)];
   {
     std::lock_guard lock(mutex_);
     refused_.insert(fingerprint);
@@ -108,7 +135,7 @@ void FleetCache::note_refused(const std::string& fingerprint, const std::string&
 }
 
 void FleetCache::refuse(const std::string& fingerprint, const std::string& why) {
-  note_refused(fingerprint, why);
+  note_refused(fingerprint, FleetRefusal::rejected, why);
 }
 
 void FleetCache::confirm_used(const std::string& fingerprint) {
@@ -122,6 +149,8 @@ sdk::Result<FleetArtifact> FleetCache::fetch(const std::string& fingerprint) {
   auto not_found = [](std::string why) { return sdk::Status::error(sdk::Errc::not_found, std::move(why)); };
   if (!settings_.fetch) return not_found("fetching from the fleet is off");
   if (fingerprint.empty()) return not_found("no build fingerprint");
+  if (!keys_.trusts_any())
+    return not_found("not fetching from the fleet: this host trusts no key (fleet.trusted_keys)");
   if (backing_off()) return not_found("the fleet's Redis was unreachable moments ago");
   auto reply = [&] {
     std::lock_guard lock(fetch_mutex_);
@@ -145,28 +174,38 @@ sdk::Result<FleetArtifact> FleetCache::fetch(const std::string& fingerprint) {
   std::map<std::string, std::string> fields;
   for (std::size_t i = 0; i + 1 < r.elements.size(); i += 2)
     fields[r.elements[i].text] = r.elements[i + 1].text;
+  SignedEntryFields signed_fields{fields["format"], fields["key_id"], fields["fingerprint"],
+                                  fields["sha256"], fields["crate"], fields["file"],
+                                  fields["publisher"]};
+  const std::string from =
+      " (says it was published by " + (signed_fields.publisher.empty() ? "?" : printable(signed_fields.publisher)) + ")";
+  auto refused = [&](FleetRefusal kind, const std::string& why) {
+    note_refused(fingerprint, kind, why + from);
+    return not_found("the fleet's artifact was refused (" + std::string(to_label(kind)) + "): " + why);
+  };
+  // The signature first: until it holds, nothing else in the entry means anything.
+  if (auto bad = keys_.verify(signed_fields, fields["signature"])) return refused(bad->kind, bad->why);
+  if (signed_fields.fingerprint != fingerprint)
+    return refused(FleetRefusal::fingerprint, "it was built from fingerprint '" +
+                                                  printable(short_hash(signed_fields.fingerprint)) +
+                                                  "', not this one");
+  const std::string& bytes = fields["bytes"];
+  if (!is_sha256_hex(signed_fields.sha256) || sha256_hex(bytes) != signed_fields.sha256)
+    return refused(FleetRefusal::checksum, "its bytes do not match its signed sha256");
   FleetArtifact artifact;
-  artifact.fingerprint = fields["fingerprint"];
-  artifact.sha256 = fields["sha256"];
+  artifact.fingerprint = signed_fields.fingerprint;
+  artifact.sha256 = signed_fields.sha256;
   artifact.bytes = std::move(fields["bytes"]);
-  artifact.file = fields["file"];
-  artifact.crate = fields["crate"];
-  artifact.publisher = fields["publisher"];
-  const std::string from = " (published by " + (artifact.publisher.empty() ? "?" : artifact.publisher) + ")";
-  if (artifact.fingerprint != fingerprint) {
-    note_refused(fingerprint, "its fingerprint is '" + artifact.fingerprint + "'" + from);
-    return not_found("the fleet's artifact was refused: fingerprint mismatch");
-  }
-  if (!is_sha256_hex(artifact.sha256) || sha256_hex(artifact.bytes) != artifact.sha256) {
-    note_refused(fingerprint, "its bytes do not match its sha256" + from);
-    return not_found("the fleet's artifact was refused: checksum mismatch");
-  }
+  artifact.file = signed_fields.file;
+  artifact.crate = signed_fields.crate;
+  artifact.publisher = signed_fields.publisher;
+  artifact.key_id = signed_fields.key_id;
   return artifact;
 }
 
 void FleetCache::publish(const std::string& fingerprint, const sdk::ArtifactRecord& record,
                          const std::string& crate) {
-  if (!settings_.publish || fingerprint.empty()) return;
+  if (!settings_.publish || !keys_.can_sign() || fingerprint.empty()) return;
   {
     std::lock_guard lock(mutex_);
     if (stopping_ || (present_.count(fingerprint) != 0 && refused_.count(fingerprint) == 0)) return;
@@ -184,8 +223,14 @@ bool FleetCache::wait_idle(std::chrono::milliseconds timeout) {
 }
 
 FleetCounters FleetCache::counters() const {
-  return FleetCounters{hits_.load(), misses_.load(), refused_count_.load(), publishes_.load(),
-                       errors_.load()};
+  FleetCounters c;
+  c.fetch_hits = hits_.load();
+  c.fetch_misses = misses_.load();
+  c.fetch_refused = refused_count_.load();
+  for (std::size_t i = 0; i < kFleetRefusalKinds; ++i) c.refusals[i] = refusals_[i].load();
+  c.publishes = publishes_.load();
+  c.errors = errors_.load();
+  return c;
 }
 
 void FleetCache::run_publisher() {
@@ -226,13 +271,25 @@ void FleetCache::publish_now(const PublishJob& job) {
       return;
     }
   }
+  SignedEntryFields signed_fields;
+  signed_fields.fingerprint = job.fingerprint;
+  signed_fields.sha256 = job.record.sha256;
+  signed_fields.crate = job.crate;
+  signed_fields.file = job.record.path.filename().string();
+  signed_fields.publisher = publisher_;
+  const std::string signature = keys_.sign(signed_fields);
+  if (signature.empty()) {
+    log_.error("not publishing " + short_hash(job.fingerprint) + ": signing failed");
+    return;
+  }
   // One HSET: readers see the whole entry or none (a replaced entry's fields all change at once).
   auto written = publish_client_.command(
-      {"HSET", k, "fingerprint", job.fingerprint, "sha256", job.record.sha256, "bytes", *bytes,
-       "file", job.record.path.filename().string(), "crate", job.crate, "abi_version",
+      {"HSET", k, "format", signed_fields.format, "key_id", signed_fields.key_id, "signature",
+       signature, "fingerprint", job.fingerprint, "sha256", job.record.sha256, "bytes", *bytes,
+       "file", signed_fields.file, "crate", job.crate, "abi_version",
        std::to_string(job.record.abi_version), "crate_version", job.record.crate_version,
        "rustc_version", job.record.rustc_version, "built_at",
-       std::to_string(seconds_since_epoch(job.record.built_at)), "publisher", publisher_,
+       std::to_string(seconds_since_epoch(job.record.built_at)), "publisher", signed_fields.publisher,
        "published_at", std::to_string(seconds_since_epoch(std::chrono::system_clock::now()))});
   if (!written.ok()) return note_unreachable(written.status().message);
   if (written.value().kind == RedisReply::Kind::error) {
@@ -248,7 +305,8 @@ void FleetCache::publish_now(const PublishJob& job) {
     refused_.erase(job.fingerprint);
   }
   log_.info("published " + job.crate + " artifact sha256 " + job.record.sha256.substr(0, 12) +
-            " (" + std::to_string(bytes->size()) + " bytes) under " + short_hash(job.fingerprint) +
+            " (" + std::to_string(bytes->size()) + " bytes, signed by key id " + signed_fields.key_id +
+            ") under " + short_hash(job.fingerprint) +
             (replace ? ", replacing an entry this host refused" : ""));
 }
 

@@ -24,7 +24,8 @@ sdk::Result<sdk::ArtifactRecord> restore_from_fleet(FleetCache& fleet, ArtifactS
   // log, the store's record (origin=) and /metrics say where the artifact came from.
   log.info(crate.name + ": restored " + crate.artifact.filename().string() + " (sha256 " +
            artifact.sha256.substr(0, 12) + ") from the fleet, published by " + artifact.publisher +
-           "; checksum and fingerprint verified, probed, no build");
+           " and signed by trusted key id " + artifact.key_id +
+           "; signature, checksum and fingerprint verified, probed, no build");
   return restored;
 }
 

@@ -1,5 +1,5 @@
 // The fleet half of restore_cached_artifact: the fleet's artifact built from the crate's current
-// fingerprint, fetched and verified (FleetCache), imported into the local store (written
+// fingerprint, fetched and verified (FleetCache: signed by a trusted key), imported into the local store (written
 // read-only, probed in a child) and restored to the crate's artifact path through the store.
 #pragma once
 

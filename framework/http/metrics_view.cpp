@@ -125,10 +125,15 @@ std::string build_cache_metrics_text(const std::optional<SccacheStats>& totals) 
 std::string fleet_metrics_text(const FleetCounters& fleet) {
   std::ostringstream o;
   header(o, "selfheal_fleet_fetches_total", "counter",
-         "Fleet fetches by result: hit (verified, probed, restored), miss (none published), refused (checksum, fingerprint or probe mismatch).");
+         "Fleet fetches by result: hit (verified, probed, restored), miss (none published), refused (see selfheal_fleet_refusals_total).");
   o << "selfheal_fleet_fetches_total{result=\"hit\"} " << fleet.fetch_hits << "\n"
     << "selfheal_fleet_fetches_total{result=\"miss\"} " << fleet.fetch_misses << "\n"
     << "selfheal_fleet_fetches_total{result=\"refused\"} " << fleet.fetch_refused << "\n";
+  header(o, "selfheal_fleet_refusals_total", "counter",
+         "Fleet entries refused, by reason: unsigned, unknown_format, unknown_key (not trusted), bad_signature, fingerprint, checksum, rejected (import or probe).");
+  for (std::size_t i = 0; i < kFleetRefusalKinds; ++i)
+    o << "selfheal_fleet_refusals_total{reason=\"" << to_label(static_cast<FleetRefusal>(i))
+      << "\"} " << fleet.refusals[i] << "\n";
   header(o, "selfheal_fleet_publishes_total", "counter", "Artifacts this host published to the fleet.");
   o << "selfheal_fleet_publishes_total " << fleet.publishes << "\n";
   header(o, "selfheal_fleet_errors_total", "counter", "Fleet Redis errors: unreachable, timed out or an error reply.");

@@ -84,7 +84,7 @@ void read_fleet(ReadContext& ctx, const Field* field, FleetSettings& fleet) {
   MapReader map(ctx.diag, *field);
   if (!map.ok()) return;
   map.allow_only({"enabled", "redis", "key_prefix", "timeout_ms", "password_env", "publish",
-                  "fetch"});
+                  "fetch", "signing_key", "trusted_keys"});
   fleet.enabled = true;
   if (const Field* f = map.find("enabled"))
     if (auto v = read_bool(ctx.diag, *f)) fleet.enabled = *v;
@@ -106,6 +106,8 @@ void read_fleet(ReadContext& ctx, const Field* field, FleetSettings& fleet) {
     if (auto v = read_bool(ctx.diag, *f)) fleet.publish = *v;
   if (const Field* f = map.find("fetch"))
     if (auto v = read_bool(ctx.diag, *f)) fleet.fetch = *v;
+  if (const Field* f = map.find("signing_key")) read_signing_key(ctx, *f, fleet);
+  if (const Field* f = map.find("trusted_keys")) read_trusted_keys(ctx, *f, fleet);
 }
 
 }  // namespace selfheal::manifest_detail

@@ -68,6 +68,11 @@ struct FleetSettings {
   std::string password;                       // from password_env; empty: no AUTH
   bool publish = true;                        // offer this host's builds to the fleet
   bool fetch = true;                          // restore from the fleet's builds
+  // Ed25519 keys, as files (never in the manifest). Publishing signs with signing_key (none: this
+  // host publishes nothing); fetching accepts only entries signed by a trusted key (none: nothing
+  // is fetched). Folders named in trusted_keys are expanded to their *.pub files, sorted.
+  std::filesystem::path signing_key;                 // absolute; empty: not set
+  std::vector<std::filesystem::path> trusted_keys;  // absolute files
 };
 
 struct CrateSpec {

@@ -32,6 +32,10 @@ struct ReadContext {
 // `field` is null when the section is absent.
 void read_settings(ReadContext& ctx, const Field* field, ManifestSettings& settings);
 void read_fleet(ReadContext& ctx, const Field* field, FleetSettings& fleet);
+// fleet.signing_key (a private key file) and fleet.trusted_keys (a file, a folder of *.pub files,
+// or a list of them): every key is loaded and checked (fleet_keys_section.cpp).
+void read_signing_key(ReadContext& ctx, const Field& field, FleetSettings& fleet);
+void read_trusted_keys(ReadContext& ctx, const Field& field, FleetSettings& fleet);
 void read_crates(ReadContext& ctx, const Field* field, Manifest& manifest);
 void read_plugins(ReadContext& ctx, const Field* field, Manifest& manifest);
 void read_components(ReadContext& ctx, const Field* field, Manifest& manifest);
