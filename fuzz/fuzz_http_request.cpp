@@ -118,8 +118,6 @@ void check(const Response& res) {
   }
 }
 
-}  // namespace
-
 // Feeds `rest` to the parser until `done` says so, offering at most the connection's buffer at a
 // time as Session's reads do. false: the connection would wait for more bytes and time out.
 template <class Done>

@@ -13,6 +13,15 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// A client's bytes shown in an answer: printable ASCII only, so the JSON stays valid UTF-8
+// (the fuzzer found a Transfer-Encoding of non-UTF-8 bytes echoed into an unparsable answer).
+std::string printable(std::string_view s) {
+  std::string out(s.substr(0, 64));
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) c = '?';
+  return out;
+}
+
 }  // namespace
 
 Response refusal(const boost::beast::error_code& ec, const HttpLimits& limits) {
@@ -48,10 +57,10 @@ std::optional<Response> check_transfer_encoding(const Request::header_type& head
   if (codings.empty() || !is_chunked(codings.back()) || chunked != 1)
     return error_response(Status::bad_request,
                           "Transfer-Encoding must be exactly 'chunked' (got '" +
-                              std::string(header[beast_http::field::transfer_encoding]) + "')");
+                              printable(header[beast_http::field::transfer_encoding]) + "')");
   if (codings.size() != 1)
     return error_response(Status::not_implemented,
-                          "transfer coding '" + std::string(codings.front()) + "' is not supported: send 'chunked' only");
+                          "transfer coding '" + printable(codings.front()) + "' is not supported: send 'chunked' only");
   return std::nullopt;
 }
 

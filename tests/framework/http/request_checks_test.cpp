@@ -33,6 +33,14 @@ TEST(TransferEncoding, OnlyExactlyChunkedPasses) {
   EXPECT_EQ(te_refusal({","}), Status::bad_request);
 }
 
+TEST(TransferEncoding, TheRefusalNamesOnlyPrintableBytes) {
+  Request::header_type header;
+  header.insert(beast_http::field::transfer_encoding, "chu\x92\x92ed");
+  auto refused = check_transfer_encoding(header);
+  ASSERT_TRUE(refused);
+  EXPECT_NE(refused->body().find("chu??ed"), std::string::npos) << refused->body();
+}
+
 TEST(ProbeTargets, LivezReadyzHealthOnly) {
   EXPECT_TRUE(is_probe_target("/livez"));
   EXPECT_TRUE(is_probe_target("/health?x=1"));
