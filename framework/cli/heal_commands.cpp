@@ -29,7 +29,9 @@ int fix_exit_code(const FixOutcome& f) {
 int run_diagnose(const Args& args) {
   auto manifest = load_or_report(args);
   if (!manifest) return kInvalidManifest;
-  Host host(std::move(*manifest), {});
+  Host::Options options;
+  options.read_only = true;  // diagnosing only looks: a read-only state folder is fine
+  Host host(std::move(*manifest), options);
   auto report = host.healer().diagnose(args.option("crate").value_or(""));
   if (args.has("json")) {
     std::cout << boost::json::serialize(diagnosis_json(report)) << "\n";
@@ -88,7 +90,7 @@ int run_clean_build(const Args& args) {
 int run_status(const Args& args) {
   auto manifest = load_or_report(args);
   if (!manifest) return kInvalidManifest;
-  HistoryStore history(manifest->settings.state_dir / "history.db");
+  HistoryStore history(manifest->settings.state_dir / "history.db", 10000, HistoryStore::Mode::read_only);
   HealerStatus status;
   auto totals = history.totals();
   status.total_fix_attempts = totals.attempts;
@@ -121,7 +123,7 @@ int run_history(const Args& args) {
       return kUsage;
     }
   }
-  HistoryStore history(manifest->settings.state_dir / "history.db");
+  HistoryStore history(manifest->settings.state_dir / "history.db", 10000, HistoryStore::Mode::read_only);
   auto rows = history.recent(limit);
   if (args.has("json")) {
     boost::json::array list;

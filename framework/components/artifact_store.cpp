@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 
 #include <boost/dll/shared_library.hpp>
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -53,8 +54,9 @@ bool write_atomically(const std::filesystem::path& file, const std::string& text
   return !ec;
 }
 
+// `earlier`: other fingerprints the same bytes were built from, kept so their index still holds.
 std::string record_text(const sdk::ArtifactRecord& record, const std::string& fingerprint,
-                        const std::string& origin) {
+                        const std::string& origin, const std::vector<std::string>& earlier) {
   std::ostringstream out;
   out << "sha256=" << record.sha256 << "\npath=" << record.path.string()
       << "\nabi_version=" << record.abi_version << "\ncrate_version=" << record.crate_version
@@ -62,6 +64,8 @@ std::string record_text(const sdk::ArtifactRecord& record, const std::string& fi
       << std::chrono::duration_cast<std::chrono::seconds>(record.built_at.time_since_epoch()).count()
       << "\nfingerprint=" << fingerprint << "\n";
   if (!origin.empty()) out << "origin=" << origin << "\n";
+  for (const auto& f : earlier)
+    if (!f.empty() && f != fingerprint) out << "built_from=" << f << "\n";
   return out.str();
 }
 
@@ -87,25 +91,29 @@ sdk::Result<sdk::ArtifactRecord> ArtifactStore::accept(const sdk::CratePaths& cr
   auto sha = sha256_file(crate.artifact);
   if (!sha) return sdk::Status::error(sdk::Errc::unavailable, "cannot read " + crate.artifact.string());
   const auto known = read_record(*sha);
-  std::string fingerprint = known ? fingerprint_of(*sha) : std::string();
-  if (fingerprint.empty() && fingerprint_)
+  // What the bytes in target/ were built from now comes first: the same bytes rebuilt from edited
+  // sources (a comment) must carry the new fingerprint, or they stay "stale" for ever.
+  std::string fingerprint;
+  if (fingerprint_)
     fingerprint = fingerprint_(crate, info_field(probe.build_info, "rustc_version")).value_or("");
+  if (fingerprint.empty() && known) fingerprint = fingerprint_of(*sha);
   std::lock_guard lock(mutex_);
   const auto dir = root_ / *sha;
   const auto file = dir / crate.artifact.filename();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
+  if (ec) return sdk::Status::error(sdk::Errc::unavailable, "cannot create " + dir.string() + ": " + ec.message());
   if (sha256_file(file) != sha) {
     const auto tmp = dir / (crate.artifact.filename().string() + ".tmp");
     std::filesystem::remove(tmp, ec);
     std::filesystem::copy_file(crate.artifact, tmp, ec);
-    if (ec) return sdk::Status::error(sdk::Errc::unavailable, "cannot copy into the store: " + ec.message());
+    if (ec) return sdk::Status::error(sdk::Errc::unavailable, "cannot copy " + crate.artifact.string() + " to " + tmp.string() + ": " + ec.message());
     // The copy must be what was probed: re-check before it gets its final name.
     if (sha256_file(tmp) != sha)
       return sdk::Status::error(sdk::Errc::unavailable, "the artifact changed while it was stored");
     ::chmod(tmp.c_str(), 0444);
     std::filesystem::rename(tmp, file, ec);
-    if (ec) return sdk::Status::error(sdk::Errc::unavailable, "cannot store: " + ec.message());
+    if (ec) return sdk::Status::error(sdk::Errc::unavailable, "cannot store " + file.string() + ": " + ec.message());
   }
   sdk::ArtifactRecord record;
   record.sha256 = *sha;
@@ -115,12 +123,9 @@ sdk::Result<sdk::ArtifactRecord> ArtifactStore::accept(const sdk::CratePaths& cr
   record.rustc_version = info_field(probe.build_info, "rustc_version");
   // The same bytes accepted again (every check, or restored from the store) keep their time.
   record.built_at = known ? known->built_at : std::chrono::system_clock::now();
-  if (!known || fingerprint_of(*sha) != fingerprint)
-    write_atomically(dir / "record", record_text(record, fingerprint, known ? origin_of(*sha) : ""));
-  if (!fingerprint.empty()) {
-    std::filesystem::create_directories(index_file(fingerprint).parent_path(), ec);
-    write_atomically(index_file(fingerprint), record.sha256 + "\n");
-  }
+  if (!known)
+    write_atomically(dir / "record", record_text(record, fingerprint, "", {}));
+  if (!fingerprint.empty()) add_fingerprint(record, fingerprint);
   write_atomically(root_ / "current", record.sha256 + "\n");
   if (!fingerprint.empty() && on_accepted_) on_accepted_(record, fingerprint);
   return record;
@@ -172,7 +177,8 @@ sdk::Result<sdk::ArtifactRecord> ArtifactStore::import(const std::string& finger
   record.rustc_version = info_field(probe.build_info, "rustc_version");
   const auto known = read_record(sha256);
   record.built_at = known ? known->built_at : std::chrono::system_clock::now();
-  if (!write_atomically(dir / "record", record_text(record, fingerprint, known ? origin_of(sha256) : origin)))
+  if (!write_atomically(dir / "record", record_text(record, fingerprint, known ? origin_of(sha256) : origin,
+                                                  known ? fingerprints_of(sha256) : std::vector<std::string>{})))
     return sdk::Status::error(sdk::Errc::unavailable, "cannot write the record in " + dir.string());
   std::filesystem::create_directories(index_file(fingerprint).parent_path(), ec);
   if (!write_atomically(index_file(fingerprint), sha256 + "\n"))
@@ -208,6 +214,41 @@ std::string ArtifactStore::fingerprint_of(const std::string& sha256) const {
   return info_field(text, "fingerprint");
 }
 
+std::vector<std::string> ArtifactStore::fingerprints_of(const std::string& sha256) const {
+  std::ifstream in(root_ / sha256 / "record");
+  std::vector<std::string> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("fingerprint=", 0) == 0 && line.size() > 12) out.insert(out.begin(), line.substr(12));
+    else if (line.rfind("built_from=", 0) == 0) out.push_back(line.substr(11));
+  }
+  return out;
+}
+
+void ArtifactStore::add_fingerprint(const sdk::ArtifactRecord& record, const std::string& fingerprint) {
+  const auto all = fingerprints_of(record.sha256);
+  if (all.empty() || all.front() != fingerprint)
+    write_atomically(root_ / record.sha256 / "record",
+                     record_text(record, fingerprint, origin_of(record.sha256), all));
+  std::error_code ec;
+  std::filesystem::create_directories(index_file(fingerprint).parent_path(), ec);
+  write_atomically(index_file(fingerprint), record.sha256 + "\n");
+}
+
+bool ArtifactStore::record_rebuild(const sdk::CratePaths& crate) {
+  if (!fingerprint_) return false;
+  const auto sha = sha256_file(crate.artifact);
+  if (!sha) return false;
+  auto record = read_record(*sha);
+  if (!record || sha256_file(record->path) != *sha) return false;  // new bytes: accept() probes them
+  const auto fingerprint = fingerprint_(crate, record->rustc_version);
+  if (!fingerprint || fingerprint->empty()) return false;
+  std::lock_guard lock(mutex_);
+  if (fingerprint_of(*sha) == *fingerprint) return false;
+  add_fingerprint(*record, *fingerprint);
+  return true;
+}
+
 std::optional<sdk::ArtifactRecord> ArtifactStore::find(const std::string& fingerprint) const {
   if (fingerprint.empty()) return std::nullopt;
   std::ifstream in(index_file(fingerprint));
@@ -215,8 +256,9 @@ std::optional<sdk::ArtifactRecord> ArtifactStore::find(const std::string& finger
   if (!(in >> sha)) return std::nullopt;
   auto record = read_record(sha);
   // The index is only a hint: the record must say the same, and the bytes must be intact.
-  if (!record || fingerprint_of(sha) != fingerprint || sha256_file(record->path) != sha)
-    return std::nullopt;
+  if (!record || sha256_file(record->path) != sha) return std::nullopt;
+  const auto all = fingerprints_of(sha);
+  if (std::find(all.begin(), all.end(), fingerprint) == all.end()) return std::nullopt;
   return record;
 }
 

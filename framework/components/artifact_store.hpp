@@ -12,6 +12,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "selfheal/sdk/component.hpp"
 #include "selfheal/sdk/context.hpp"
@@ -34,7 +36,12 @@ class ArtifactStore {
 
   // Probes the crate's fresh artifact and stores it (idempotent for the same bytes).
   sdk::Result<sdk::ArtifactRecord> accept(const sdk::CratePaths& crate);
-  // The fingerprint recorded for a stored artifact ("" when none was known).
+  // A build just ran: when the crate's artifact is byte-identical to a stored one, records the
+  // fingerprint it was now built from for those bytes (no probe: the same bytes were probed when
+  // stored, and identical bytes are never refused). An edit that leaves the output unchanged
+  // (a comment) then converges instead of staying "stale" for ever. True when it recorded.
+  bool record_rebuild(const sdk::CratePaths& crate);
+  // The fingerprint recorded for a stored artifact ("" when none was known): the latest build's.
   std::string fingerprint_of(const std::string& sha256) const;
   // The stored artifact built from `fingerprint`, its copy verified against its checksum.
   std::optional<sdk::ArtifactRecord> find(const std::string& fingerprint) const;
@@ -60,6 +67,10 @@ class ArtifactStore {
 
  private:
   std::optional<sdk::ArtifactRecord> read_record(const std::string& sha) const;
+  // Every fingerprint the same bytes were built from (the latest first).
+  std::vector<std::string> fingerprints_of(const std::string& sha256) const;
+  // Makes `fingerprint` the latest of the stored bytes `sha` and indexes it. Holds mutex_.
+  void add_fingerprint(const sdk::ArtifactRecord& record, const std::string& fingerprint);
   std::filesystem::path index_file(const std::string& fingerprint) const;
 
   std::filesystem::path root_;

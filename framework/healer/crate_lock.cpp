@@ -10,7 +10,7 @@
 namespace selfheal {
 
 CrateLock::CrateLock(const std::filesystem::path& file, const sdk::Clock& clock,
-                     const sdk::CancellationToken& cancel) {
+                     const sdk::CancellationToken& cancel, std::int64_t fix_id) {
   std::error_code ec;
   std::filesystem::create_directories(file.parent_path(), ec);
   fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -23,16 +23,34 @@ CrateLock::CrateLock(const std::filesystem::path& file, const sdk::Clock& clock,
       error_ = "cannot lock " + file.string() + ": " + std::strerror(errno);
       return;
     }
+    if (auto id = holder()) waited_for_ = id;
     if (clock.sleep_for(std::chrono::milliseconds(100), cancel)) {
       error_ = "cancelled while waiting for " + file.string();
       return;
     }
   }
   held_ = true;
+  if (fix_id > 0) {
+    // Best effort: a full disk may refuse even these bytes; waiters then diagnose afresh.
+    const std::string text = std::to_string(fix_id) + "\n";
+    if (::ftruncate(fd_, 0) == 0 && ::pwrite(fd_, text.data(), text.size(), 0) < 0) (void)::ftruncate(fd_, 0);
+  }
+}
+
+std::optional<std::int64_t> CrateLock::holder() const {
+  char buf[32] = {};
+  const ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);
+  if (n <= 0) return std::nullopt;
+  char* end = nullptr;
+  const long long id = std::strtoll(buf, &end, 10);
+  if (end == buf || *end != '\n' || id <= 0) return std::nullopt;
+  return id;
 }
 
 CrateLock::~CrateLock() {
-  if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+  if (fd_ < 0) return;
+  if (held_) (void)::ftruncate(fd_, 0);  // done: no waiter may take a finished fix for a running one
+  ::close(fd_);  // closing releases the flock
 }
 
 }  // namespace selfheal

@@ -1,9 +1,13 @@
 // The cross-process half of "one fix at a time per crate": flock(LOCK_EX) on
 // <crate state dir>/fix.lock. The kernel drops it when the holder dies, even by kill -9.
+// The holder writes its fix id into the file (and clears it when done), so a process that had
+// to wait knows whose fix it waited for and can report that fix's outcome.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "selfheal/sdk/cancellation.hpp"
@@ -15,18 +19,23 @@ class CrateLock {
  public:
   // Waits for the lock, polling so that `cancel` is honoured. Check held() afterwards.
   CrateLock(const std::filesystem::path& file, const sdk::Clock& clock,
-            const sdk::CancellationToken& cancel);
+            const sdk::CancellationToken& cancel, std::int64_t fix_id = 0);
   ~CrateLock();
   CrateLock(const CrateLock&) = delete;
   CrateLock& operator=(const CrateLock&) = delete;
 
   bool held() const { return held_; }
   const std::string& error() const { return error_; }
+  // The fix another process was running while this one waited (the last one seen), if any.
+  std::optional<std::int64_t> waited_for() const { return waited_for_; }
 
  private:
+  std::optional<std::int64_t> holder() const;  // the fix id in the file
+
   int fd_ = -1;
   bool held_ = false;
   std::string error_;
+  std::optional<std::int64_t> waited_for_;
 };
 
 }  // namespace selfheal

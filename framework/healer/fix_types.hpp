@@ -60,6 +60,9 @@ struct HealerStatus {
   std::vector<FixAttempt> recent_fixes;
   std::optional<FixProgress> current;
   std::vector<ResourceWarning> resource_warnings;  // predictive: free disk/memory falling
+  // History writes that failed (the fixes' outcomes stood); the last error while it lasts.
+  std::int64_t history_write_errors = 0;
+  std::string history_error;
 };
 
 }  // namespace selfheal

@@ -1,22 +1,14 @@
 #include "healer/healer.hpp"
 
-#include "healer/crate_lock.hpp"
+#include <algorithm>
+
+#include "healer/crate_state.hpp"
 #include "host/crate_settings.hpp"
 #include "host/plugin_context.hpp"
 
 namespace selfheal {
 
-struct Healer::CrateState {
-  sdk::CratePaths paths;
-  bool busy = false;
-  std::shared_future<FixOutcome> running;
-  sdk::CancellationToken cancel;
-  std::thread worker;
-  std::mutex diagnose_mutex;  // a diagnoser never runs concurrently with itself
-};
-
 namespace {
-constexpr std::size_t kProgressLines = 40;
 constexpr std::size_t kProgressKept = 100;
 
 RetryPolicyConfig retry_config(const ManifestSettings& s) {
@@ -43,7 +35,11 @@ Healer::Healer(const Manifest& manifest, PluginSet plugins, const HostServices& 
     state->paths = crate_paths(crate, manifest_.settings);
     crates_[crate.name] = std::move(state);
   }
-  next_fix_id_ = history_.next_fix_id() - 1;
+  try {
+    next_fix_id_ = history_.next_fix_id() - 1;
+  } catch (const std::exception& e) {
+    log_.error(std::string("cannot read the history: ") + e.what());
+  }
 }
 
 Healer::~Healer() {
@@ -111,7 +107,17 @@ std::shared_future<FixOutcome> Healer::start_fix(FixRequest request) {
   request.crate = crate->paths.name;
   crate->busy = true;
   crate->cancel = sdk::CancellationToken();
-  const std::int64_t id = ++next_fix_id_;
+  // Ids come from the shared history, so fixes of several processes never share one; a history
+  // that cannot be written (a full disk) falls back to this process's count.
+  std::int64_t id = next_fix_id_ + 1;
+  try {
+    id = std::max(id, history_.reserve_fix_id(request.crate));
+  } catch (const std::exception& e) {
+    history_error_ = e.what();
+    ++history_write_errors_;
+    log_.error("history write failed (the fix goes on): " + history_error_);
+  }
+  next_fix_id_ = id;
   FixProgress& p = progress_[id];
   p.fix_id = id;
   p.crate = request.crate;
@@ -135,6 +141,15 @@ std::shared_future<FixOutcome> Healer::start_fix(FixRequest request) {
       fp.state = outcome.success ? "succeeded" : "failed";
       fp.finished = services_.clock->now();
     });
+    if (outcome.fix_id != id) {
+      // It joined another process's fix: that id is findable here too.
+      std::lock_guard l(mutex_);
+      if (auto it = progress_.find(id); it != progress_.end()) {
+        FixProgress joined = it->second;
+        joined.fix_id = outcome.fix_id;
+        progress_.emplace(outcome.fix_id, std::move(joined));
+      }
+    }
     std::vector<FixListener> listeners;
     {
       std::lock_guard l(mutex_);
@@ -150,138 +165,6 @@ std::shared_future<FixOutcome> Healer::start_fix(FixRequest request) {
     promise.set_value(outcome);
   });
   return crate->running;
-}
-
-FixOutcome Healer::run_fix(const FixRequest& request, std::int64_t fix_id,
-                           sdk::CancellationToken cancel) {
-  FixOutcome out;
-  out.fix_id = fix_id;
-  out.crate = request.crate;
-  CrateState* crate;
-  {
-    std::lock_guard lock(mutex_);
-    crate = &crate_state(request.crate);
-  }
-  CrateLock lock(crate->paths.state_dir / "fix.lock", *services_.clock, cancel);
-  if (!lock.held()) {
-    out.error = lock.error();
-    return out;
-  }
-  auto report = diagnose(request.crate);
-  if (!report.diagnosis && !request.clean) {
-    out.success = true;
-    out.message = "healthy: nothing to fix";
-    return out;
-  }
-  sdk::Diagnosis current;
-  if (report.diagnosis) {
-    current = *report.diagnosis;
-    out.issue_type = current.issue_type;
-  } else {
-    current.issue_type = "clean_build";
-    current.summary = "clean build requested";
-  }
-  std::vector<std::string> chain;
-  if (request.clean) {
-    chain = {"clean_build"};
-  } else if (auto it = manifest_.issue_strategies.find(current.issue_type);
-             it != manifest_.issue_strategies.end()) {
-    chain = it->second;
-  }
-  if (!request.clean && (!current.can_auto_fix || chain.empty())) {
-    out.error = "not auto-fixable: " + current.summary;
-    out.remaining = current;
-    return out;
-  }
-  const std::string issue = current.issue_type;
-  for (const auto& strategy : chain) {
-    if (cancel.cancelled()) {
-      out.error = "cancelled";
-      break;
-    }
-    FixAttempt attempt = run_strategy(*crate, strategy, current, request, fix_id, cancel);
-    // A strategy with nothing to act on (restore_from_cache with an empty store) says so; that
-    // is not an attempt: no history row, and the chain goes on.
-    if (!attempt.success && attempt.details["skipped"].as_bool()) {
-      set_progress(fix_id, [&](FixProgress& p) { p.last_lines.push_back(strategy + " skipped: " + attempt.error); });
-      out.error = strategy + " skipped: " + attempt.error;
-      out.remaining = current;
-      continue;
-    }
-    out.strategy_used = strategy;
-    set_progress(fix_id, [](FixProgress& p) { p.state = "verifying"; });
-    auto after = diagnose(request.crate);
-    const bool strategy_ok = attempt.success;
-    attempt.success = strategy_ok && !after.diagnosis;
-    attempt.details.set("strategy_succeeded", strategy_ok);
-    if (after.diagnosis) {
-      attempt.details.set("remaining_issue", after.diagnosis->issue_type);
-      attempt.details.set("remaining_summary", after.diagnosis->summary);
-      if (strategy_ok && attempt.error.empty())
-        attempt.error = "still not healthy: " + after.diagnosis->summary;
-    }
-    attempt.id = history_.record(attempt);
-    out.attempts.push_back(attempt);
-    if (!after.diagnosis) {
-      out.success = true;
-      out.error.reset();
-      out.message = strategy + " fixed " + issue;
-      break;
-    }
-    out.error = attempt.error;
-    out.remaining = after.diagnosis;
-    current = *after.diagnosis;
-  }
-  std::lock_guard l(mutex_);
-  if (out.success) retry_.record_success(issue, services_.clock->now());
-  else retry_.record_failure(issue, services_.clock->now());
-  return out;
-}
-
-FixAttempt Healer::run_strategy(CrateState& crate, const std::string& strategy,
-                                const sdk::Diagnosis& diagnosis, const FixRequest& request,
-                                std::int64_t fix_id, const sdk::CancellationToken& cancel) {
-  FixAttempt a;
-  a.fix_id = fix_id;
-  a.crate = crate.paths.name;
-  a.issue_type = diagnosis.issue_type;
-  a.strategy = strategy;
-  a.trigger = request.trigger;
-  a.started_at = services_.clock->wall_now();
-  const auto start = services_.clock->now();
-  set_progress(fix_id, [&](FixProgress& p) {
-    p.state = "running";
-    p.strategy = strategy;
-  });
-  auto it = plugins_.strategies.find(strategy);
-  if (it == plugins_.strategies.end() || !it->second.object) {
-    a.error = "strategy '" + strategy + "' is not loaded" +
-              (it == plugins_.strategies.end() ? std::string() : ": " + it->second.load_error);
-    return a;
-  }
-  PluginContext context(services_, crate.paths, settings_, it->second.config, strategy, cancel,
-                        [this, fix_id](std::string_view line) {
-                          set_progress(fix_id, [&](FixProgress& p) {
-                            p.last_lines.emplace_back(line);
-                            while (p.last_lines.size() > kProgressLines) p.last_lines.pop_front();
-                          });
-                        });
-  try {
-    sdk::FixResult r = it->second.object->apply(context, diagnosis);
-    a.success = r.success;
-    a.error = r.error;
-    a.message = r.message;
-    a.details = r.details;
-    a.log_tail = r.log_tail;
-  } catch (const std::exception& e) {
-    a.error = "strategy '" + strategy + "' threw: " + e.what();
-  } catch (...) {
-    a.error = "strategy '" + strategy + "' threw an unknown exception";
-  }
-  if (!a.details.is_map()) a.details = sdk::Value::map();
-  a.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      services_.clock->now() - start).count();
-  return a;
 }
 
 void Healer::set_progress(std::int64_t fix_id, const std::function<void(FixProgress&)>& update) {
@@ -327,9 +210,17 @@ void Healer::check_once() {
     bool attempt = false;
     {
       std::lock_guard lock(mutex_);
-      if (!report.diagnosis) retry_.record_healthy(now);
-      else attempt = manifest_.settings.auto_fix && report.diagnosis->can_auto_fix &&
-                     retry_.may_attempt(report.diagnosis->issue_type, now);
+      auto& state = crate_state(crate.name);
+      if (!report.diagnosis) {
+        retry_.record_healthy(now);
+        state.stuck.clear();
+      } else if (!state.stuck.empty() && diagnosis_signature(*report.diagnosis) == state.stuck) {
+        attempt = false;  // the chain ran on this very diagnosis and could not change it
+      } else {
+        state.stuck.clear();
+        attempt = manifest_.settings.auto_fix && report.diagnosis->can_auto_fix &&
+                  retry_.may_attempt(report.diagnosis->issue_type, now);
+      }
     }
     if (attempt) {
       FixRequest request;
@@ -399,12 +290,19 @@ void Healer::on_fix(FixListener listener) {
 
 HealerStatus Healer::status(std::size_t recent) {
   HealerStatus s;
-  auto totals = history_.totals();
-  s.total_fix_attempts = totals.attempts;
-  s.success_rate = totals.attempts ? static_cast<double>(totals.successes) / totals.attempts : 0.0;
-  s.last_successful_build = totals.last_success;
-  s.recent_fixes = history_.recent(static_cast<std::int64_t>(recent));
+  std::string read_error;
+  try {
+    auto totals = history_.totals();
+    s.total_fix_attempts = totals.attempts;
+    s.success_rate = totals.attempts ? static_cast<double>(totals.successes) / totals.attempts : 0.0;
+    s.last_successful_build = totals.last_success;
+    s.recent_fixes = history_.recent(static_cast<std::int64_t>(recent));
+  } catch (const std::exception& e) {
+    read_error = e.what();  // the status still answers, and says why the history is missing
+  }
   std::lock_guard lock(mutex_);
+  s.history_write_errors = history_write_errors_;
+  s.history_error = history_error_.empty() ? read_error : history_error_;
   s.running = running_;
   s.retry_counts = retry_.retry_counts();
   s.resource_warnings = resources_.warnings(settings_.min_free_disk_bytes, settings_.min_free_memory_bytes);

@@ -61,7 +61,13 @@ class Healer {
  private:
   struct CrateState;
   CrateState& crate_state(const std::string& name);
+  // run_fix.cpp
   FixOutcome run_fix(const FixRequest& request, std::int64_t fix_id, sdk::CancellationToken cancel);
+  FixOutcome fix_locked(CrateState& crate, const FixRequest& request, std::int64_t fix_id,
+                        const sdk::CancellationToken& cancel);
+  std::optional<FixOutcome> recorded_outcome(std::int64_t fix_id);
+  void record_attempt(FixAttempt& attempt);  // a failed write is logged and counted, never thrown
+  void note_history_error(const std::string& error);
   FixAttempt run_strategy(CrateState& crate, const std::string& strategy,
                           const sdk::Diagnosis& diagnosis, const FixRequest& request,
                           std::int64_t fix_id, const sdk::CancellationToken& cancel);
@@ -82,6 +88,8 @@ class Healer {
   std::vector<std::string> warned_;  // resources warned about, to log each change once
   std::map<std::int64_t, FixProgress> progress_;  // recent fixes, bounded
   std::int64_t next_fix_id_ = 0;
+  std::int64_t history_write_errors_ = 0;
+  std::string history_error_;  // the last failed history write; cleared by a good one
   std::vector<FixListener> listeners_;
   bool running_ = false;
   bool check_requested_ = false;

@@ -41,8 +41,13 @@ struct HistoryTotals {
 
 class HistoryStore {
  public:
-  // Opens (creating) the database; throws std::runtime_error with SQLite's message on failure.
-  explicit HistoryStore(const std::filesystem::path& file, std::int64_t max_rows = 10000);
+  // read_write creates the database; read_only (status, history, diagnose) never writes, works in
+  // a read-only state folder and reads a missing database as an empty history.
+  enum class Mode { read_write, read_only };
+  // Opens the database; throws std::runtime_error naming the file, SQLite's message and the
+  // errno text (as every error of this class does).
+  explicit HistoryStore(const std::filesystem::path& file, std::int64_t max_rows = 10000,
+                        Mode mode = Mode::read_write);
   ~HistoryStore();
   HistoryStore(const HistoryStore&) = delete;
   HistoryStore& operator=(const HistoryStore&) = delete;
@@ -51,13 +56,25 @@ class HistoryStore {
   std::vector<FixAttempt> recent(std::int64_t limit, std::int64_t offset = 0) const;
   HistoryTotals totals() const;
   std::int64_t next_fix_id();
+  // A fix id no other process sharing this database has or will hand out.
+  std::int64_t reserve_fix_id(const std::string& crate);
+  // The outcome of a whole fix (a JSON text, see fix_outcome_codec), for callers that waited on
+  // another process's fix; nullopt when none was recorded (still running, or its host died).
+  void record_outcome(std::int64_t fix_id, const std::string& outcome);
+  std::optional<std::string> outcome(std::int64_t fix_id) const;
+  std::vector<FixAttempt> attempts_of(std::int64_t fix_id) const;
+  const std::filesystem::path& file() const { return file_; }
   // "ok" when SQLite's integrity check passes.
   std::string integrity_check() const;
 
  private:
+  std::string failure(const std::string& what) const;  // names file_, SQLite's text, errno's
+
+  std::filesystem::path file_;
   mutable std::mutex mutex_;
-  sqlite3* db_ = nullptr;
+  sqlite3* db_ = nullptr;  // null: read-only and no database yet (an empty history)
   std::int64_t max_rows_;
+  bool has_attempts_ = false, has_fixes_ = false;  // read-only: an older or empty database
 };
 
 }  // namespace selfheal

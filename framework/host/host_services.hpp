@@ -32,6 +32,9 @@ struct HostServices {
   std::function<std::optional<std::string>(const sdk::CratePaths&)> build_fingerprint;
   std::function<std::string(const sdk::CratePaths&)> artifact_fingerprint;
   std::function<sdk::Result<sdk::ArtifactRecord>(const sdk::CratePaths&)> restore_cached_artifact;
+  // After a strategy ran, before the fresh diagnosis: a build whose output equals a stored
+  // artifact records what those bytes were now built from (ArtifactStore::record_rebuild).
+  std::function<void(const sdk::CratePaths&)> artifact_rebuilt;
   // What every build's environment gets (sdk::Context::build_environment): the build cache's.
   std::function<std::map<std::string, std::string>()> build_environment;
 };

@@ -74,6 +74,13 @@ HealthReport health_report(const Manifest& manifest, const HealerStatus& healer,
     degraded = true;
     reasons.push_back(json::string("the last fix failed" + (fix_error.empty() ? std::string() : ": " + fix_error)));
   }
+  // The fixes' outcomes stand, but their record is lost: an operator must know (e.g. a full disk).
+  if (!healer.history_error.empty()) {
+    degraded = true;
+    reasons.push_back(json::string("the fix history cannot be written (" +
+                                   std::to_string(healer.history_write_errors) +
+                                   " failed writes): " + healer.history_error));
+  }
   // Predicted, not yet broken: the host cannot make disk or memory, so an operator should know.
   for (const auto& w : healer.resource_warnings) {
     degraded = true;

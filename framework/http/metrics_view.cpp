@@ -28,6 +28,14 @@ void header(std::ostringstream& o, const char* name, const char* type, const cha
 
 }  // namespace
 
+std::string healer_metrics_text(const HealerStatus& healer) {
+  std::ostringstream o;
+  header(o, "selfheal_history_write_errors_total", "counter",
+         "History writes that failed (the fixes' outcomes stood; see the log).");
+  o << "selfheal_history_write_errors_total " << healer.history_write_errors << "\n";
+  return o.str();
+}
+
 std::string metrics_text(const std::vector<FixAttempt>& history, const LoaderStatus& loader,
                          std::size_t open_connections, const std::vector<ResourceWarning>& warnings) {
   std::ostringstream o;

@@ -15,6 +15,7 @@
 #include "components/component_loader.hpp"
 #include "components/file_watcher.hpp"
 #include "fleet/fleet_counters.hpp"
+#include "healer/fix_types.hpp"
 #include "healer/history_store.hpp"
 #include "healer/resource_trend.hpp"
 #include "host/sccache_stats.hpp"
@@ -45,6 +46,10 @@ std::string file_watch_metrics_text(const FileWatchStats& watch);
 //   selfheal_build_cache_misses_total        counter
 //   selfheal_build_cache_hit_ratio           gauge hits / (hits + misses), 0 before any
 std::string build_cache_metrics_text(const std::optional<SccacheStats>& totals);
+
+// The healer's own failures:
+//   selfheal_history_write_errors_total  counter: history writes that failed (outcomes stood)
+std::string healer_metrics_text(const HealerStatus& healer);
 
 // "a\"b" -> a\"b with backslash, quote and newline escaped, as label values need.
 std::string escape_label(const std::string& value);

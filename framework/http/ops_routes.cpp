@@ -43,6 +43,7 @@ void add_ops_routes(Router& router, ApiContext& ctx) {
                                         host->components().status(),
                                         ctx.open_connections ? ctx.open_connections() : 0,
                                         host->healer().status(0).resource_warnings) +
+                               healer_metrics_text(host->healer().status(0)) +
                                file_watch_metrics_text(host->file_watch()) +
                                build_cache_metrics_text(host->build_cache().totals()) +
                                (host->fleet() ? fleet_metrics_text(host->fleet()->counters()) : ""),

@@ -41,10 +41,12 @@ Host::Host(Manifest manifest, Options options)
       log_(log_sink_, "host"),
       toolchain_(ToolchainSearchPath::from_environment(manifest_.settings.toolchain_path)) {
   // Builds a killed predecessor left running would race ours for target/: kill them first.
-  auto groups = std::make_shared<process::GroupRegistry>(manifest_.settings.state_dir / "running-groups");
-  if (int killed = groups->kill_leftovers(); killed > 0)
-    log_.warning("killed " + std::to_string(killed) + " process group(s) a previous host left running");
-  runner_.record_groups_in(groups);
+  if (!options.read_only) {
+    auto groups = std::make_shared<process::GroupRegistry>(manifest_.settings.state_dir / "running-groups");
+    if (int killed = groups->kill_leftovers(); killed > 0)
+      log_.warning("killed " + std::to_string(killed) + " process group(s) a previous host left running");
+    runner_.record_groups_in(groups);
+  }
   auto probe = options.probe_program.empty() ? PluginLoader::default_probe_program()
                                              : options.probe_program;
   loader_ = std::make_unique<PluginLoader>(probe, runner_, log_);
@@ -113,10 +115,17 @@ Host::Host(Manifest manifest, Options options)
     return sdk::Status::error(sdk::Errc::not_found,
                               restored.status().message + "; " + from_fleet.status().message);
   };
+  services_.artifact_rebuilt = [this](const sdk::CratePaths& paths) {
+    if (auto* s = store(paths.name); s && s->record_rebuild(paths))
+      log_.info(paths.name + ": the rebuilt artifact is byte-identical to the stored one; recorded "
+                "what it was built from");
+  };
   services_.trim_memory = [this]() -> std::uint64_t {
     return components_ ? components_->trim_memory() : 0;
   };
-  history_ = std::make_unique<HistoryStore>(manifest_.settings.state_dir / "history.db");
+  history_ = std::make_unique<HistoryStore>(
+      manifest_.settings.state_dir / "history.db", 10000,
+      options.read_only ? HistoryStore::Mode::read_only : HistoryStore::Mode::read_write);
   healer_ = std::make_unique<Healer>(manifest_, PluginSet::from_records(plugins_), services_,
                                      *history_);
   components_ = std::make_unique<ComponentLoader>(manifest_, plugins_, *healer_, stores, log_sink_);

@@ -31,6 +31,9 @@ class Host {
   struct Options {
     std::shared_ptr<LogSink> log_sink;       // default: stderr at the manifest's log level
     std::filesystem::path probe_program;     // default: selfheal-probe beside the executable
+    // For commands that only look (diagnose): the history is opened read-only, so a read-only
+    // state folder is no error, and leftovers of a previous host are left to the next serve.
+    bool read_only = false;
   };
 
   // Loads every plugin (failures are recorded, not fatal) and opens the history.

@@ -15,23 +15,37 @@ std::filesystem::path existing_ancestor(std::filesystem::path p) {
   return p.empty() ? std::filesystem::path("/") : p;
 }
 
+std::optional<std::uint64_t> free_bytes_at(const std::filesystem::path& where) {
+  struct statvfs vfs {};
+  if (::statvfs(where.c_str(), &vfs) != 0) return std::nullopt;
+  return static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+}
+
 }  // namespace
 
 std::optional<sdk::Diagnosis> DiskFullDiagnoser::diagnose(const sdk::Context& context) noexcept {
   try {
     const auto& c = context.crate();
-    const auto where = existing_ancestor(c.target_dir);
+    const std::uint64_t floor = context.settings().min_free_disk_bytes;
+    // The build's device, then the state folder's: a full state folder loses the store and the
+    // history (SQLite's "database or disk is full") while builds still succeed.
+    auto where = existing_ancestor(c.target_dir);
     std::uint64_t free_bytes = 0;
-    // `free_bytes_override` is the test double of the free-space probe (no small filesystem to
-    // fill on every machine).
+    // `free_bytes_override` is the test double of the build device's free-space probe.
     if (context.config().contains("free_bytes_override")) {
       free_bytes = static_cast<std::uint64_t>(context.config()["free_bytes_override"].as_int());
+    } else if (auto measured = free_bytes_at(where)) {
+      free_bytes = *measured;
     } else {
-      struct statvfs vfs {};
-      if (::statvfs(where.c_str(), &vfs) != 0) return std::nullopt;
-      free_bytes = static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+      return std::nullopt;
     }
-    const std::uint64_t floor = context.settings().min_free_disk_bytes;
+    if (free_bytes >= floor && !c.state_dir.empty()) {
+      const auto state = existing_ancestor(c.state_dir);
+      if (auto measured = free_bytes_at(state); measured && *measured < floor) {
+        where = state;
+        free_bytes = *measured;
+      }
+    }
 
     std::string evidence;
     if (auto record = read_build_record(c); record && !record->success()) {

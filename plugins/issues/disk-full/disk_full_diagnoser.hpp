@@ -1,4 +1,5 @@
-// Diagnoser for `disk_full`: too little free space for a build on the target device, or ENOSPC in the last build.
+// Diagnoser for `disk_full`: too little free space for a build on the target device or in the
+// crate's state folder (store, history), or ENOSPC in the last build.
 #pragma once
 
 #include "selfheal/sdk/diagnoser.hpp"

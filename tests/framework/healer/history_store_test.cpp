@@ -114,3 +114,46 @@ TEST(HistoryStore, SurvivesAKillNineDuringWrites) {
   reopened.record(attempt(true));  // and it is writable again: no lock left held
   std::filesystem::remove_all(file.parent_path());
 }
+
+TEST(HistoryStore, FixIdsAreUniqueAcrossConnectionsAndOutcomesReadBack) {
+  auto file = temp_db();
+  HistoryStore a(file), b(file);  // two processes sharing one state folder
+  a.record(attempt(true));        // fix 7 is in the history
+  const auto first = a.reserve_fix_id("rust-core");
+  const auto second = b.reserve_fix_id("rust-core");
+  EXPECT_EQ(first, 8);
+  EXPECT_EQ(second, 9);
+  EXPECT_FALSE(b.outcome(first));
+  a.record_outcome(first, "{\"format\":1}");
+  EXPECT_EQ(b.outcome(first).value_or(""), "{\"format\":1}");
+  EXPECT_EQ(b.attempts_of(7).size(), 1u);
+  std::filesystem::remove_all(file.parent_path());
+}
+
+TEST(HistoryStore, ReadOnlyReadsAMissingDatabaseAsEmptyAndNeverCreatesIt) {
+  auto file = temp_db();
+  HistoryStore store(file, 100, HistoryStore::Mode::read_only);
+  EXPECT_TRUE(store.recent(10).empty());
+  EXPECT_EQ(store.totals().attempts, 0);
+  EXPECT_FALSE(std::filesystem::exists(file));
+  EXPECT_THROW(store.record(attempt(true)), std::runtime_error);
+  {
+    HistoryStore writer(file);
+    writer.record(attempt(true));
+  }
+  HistoryStore reader(file, 100, HistoryStore::Mode::read_only);
+  EXPECT_EQ(reader.recent(10).size(), 1u);
+  std::filesystem::remove_all(file.parent_path());
+}
+
+TEST(HistoryStore, AnOpenErrorNamesTheFileAndTheCause) {
+  const auto file = std::filesystem::path("/proc/selfheal-no-such-folder/history.db");
+  try {
+    HistoryStore store(file);
+    FAIL() << "opened " << file;
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find(file.string()), std::string::npos) << what;
+    EXPECT_NE(what.find("No such file or directory"), std::string::npos) << what;
+  }
+}

@@ -8,6 +8,7 @@
 #include "build_failed_diagnoser.hpp"
 #include "corrupted_binary_diagnoser.hpp"
 #include "disk_full_diagnoser.hpp"
+#include "tmpfs_mount.hpp"
 #include "incompatible_version_diagnoser.hpp"
 #include "missing_dependencies_diagnoser.hpp"
 #include "missing_rustup_diagnoser.hpp"
@@ -167,6 +168,19 @@ TEST(DiskFull, ReportsLowFreeSpaceAndEnospcAndIsNotAutoFixable) {
   auto e = DiskFullDiagnoser().diagnose(g.context);
   ASSERT_TRUE(e);
   EXPECT_FALSE(e->details["build_output"].as_string().empty());
+}
+
+TEST(DiskFull, AFullStateFolderIsReportedWithItsPath) {
+  CrateFixture f;
+  const auto state_dir = f.crate.paths().state_dir;
+  selfheal::testing::TmpfsMount state(state_dir, 1 << 20);
+  if (!state.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here: " << state.error();
+  ASSERT_TRUE(state.fill(state_dir / "filler"));
+  f.context.settings_value.min_free_disk_bytes = 64 << 10;  // the build's device has far more
+  auto d = DiskFullDiagnoser().diagnose(f.context);
+  ASSERT_TRUE(d) << "a full state folder loses the store and the history";
+  EXPECT_EQ(d->details["path"].as_string(), state_dir.string());
+  EXPECT_LT(d->details["free_bytes"].as_int(), 64 << 10);
 }
 
 TEST(DiskFull, RealFreeSpaceAboveTheFloorIsHealthy) {

@@ -1,0 +1,28 @@
+// The healer's per-crate state (private to the healer's .cpp files).
+#pragma once
+
+#include <future>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "healer/healer.hpp"
+
+namespace selfheal {
+
+struct Healer::CrateState {
+  sdk::CratePaths paths;
+  bool busy = false;  // guarded by Healer::mutex_, as are the fields up to `stuck`
+  std::shared_future<FixOutcome> running;
+  sdk::CancellationToken cancel;
+  std::thread worker;
+  // The signature of a diagnosis the whole chain ran on without changing it: automatic checks
+  // do not retry it (it cannot converge) until the diagnosis changes. Empty: none.
+  std::string stuck;
+  std::mutex diagnose_mutex;  // a diagnoser never runs concurrently with itself
+};
+
+// What identifies a diagnosis for "did the fix change anything": type, summary and evidence.
+std::string diagnosis_signature(const sdk::Diagnosis& d);
+
+}  // namespace selfheal

@@ -1,0 +1,237 @@
+// Healer::run_fix: one fix of one crate under its cross-process lock: diagnose, run the mapped
+// chain, verify each step with a fresh diagnosis, record every attempt and the outcome.
+#include <algorithm>
+
+#include "core/value_json.hpp"
+#include "healer/crate_lock.hpp"
+#include "healer/crate_state.hpp"
+#include "healer/fix_outcome_codec.hpp"
+#include "host/plugin_context.hpp"
+
+namespace selfheal {
+namespace {
+constexpr std::size_t kProgressLines = 40;
+}  // namespace
+
+std::string diagnosis_signature(const sdk::Diagnosis& d) {
+  return d.issue_type + "\n" + d.summary + "\n" + to_json_text(d.details);
+}
+
+FixOutcome Healer::run_fix(const FixRequest& request, std::int64_t fix_id,
+                           sdk::CancellationToken cancel) {
+  CrateState* crate;
+  {
+    std::lock_guard lock(mutex_);
+    crate = &crate_state(request.crate);
+  }
+  CrateLock lock(crate->paths.state_dir / "fix.lock", *services_.clock, cancel, fix_id);
+  if (!lock.held()) {
+    FixOutcome out;
+    out.fix_id = fix_id;
+    out.crate = request.crate;
+    out.error = lock.error();
+    return out;
+  }
+  // Another process ran a fix while this one waited: that fix is this caller's answer (as for
+  // in-process callers, who join the running fix), not a second diagnosis saying "healthy".
+  if (auto other = lock.waited_for(); other && *other != fix_id) {
+    if (auto joined = recorded_outcome(*other)) return *joined;
+  }
+  FixOutcome out = fix_locked(*crate, request, fix_id, cancel);
+  // Recorded while the lock is held, so a waiter that gets the lock next finds it.
+  try {
+    history_.record_outcome(fix_id, encode_outcome(out));
+  } catch (const std::exception& e) {
+    note_history_error(e.what());
+  }
+  return out;
+}
+
+std::optional<FixOutcome> Healer::recorded_outcome(std::int64_t fix_id) {
+  try {
+    auto text = history_.outcome(fix_id);
+    auto outcome = text ? decode_outcome(*text) : std::nullopt;
+    if (!outcome) return std::nullopt;
+    outcome->fix_id = fix_id;
+    outcome->attempts = history_.attempts_of(fix_id);
+    log_.info("fix " + std::to_string(fix_id) + " of " + outcome->crate +
+              " ran in another process while this one waited; reporting its outcome");
+    return outcome;
+  } catch (const std::exception& e) {
+    log_.warning("cannot read the outcome of fix " + std::to_string(fix_id) + ": " + e.what());
+    return std::nullopt;
+  }
+}
+
+void Healer::record_attempt(FixAttempt& attempt) {
+  try {
+    attempt.id = history_.record(attempt);
+    std::lock_guard l(mutex_);
+    history_error_.clear();
+  } catch (const std::exception& e) {
+    note_history_error(e.what());
+  }
+}
+
+void Healer::note_history_error(const std::string& error) {
+  // Loud, and never the fix's outcome: what the crate's diagnosis says stands.
+  log_.error("history write failed (the fix's outcome stands): " + error);
+  std::lock_guard l(mutex_);
+  ++history_write_errors_;
+  history_error_ = error;
+}
+
+FixOutcome Healer::fix_locked(CrateState& crate, const FixRequest& request, std::int64_t fix_id,
+                              const sdk::CancellationToken& cancel) {
+  FixOutcome out;
+  out.fix_id = fix_id;
+  out.crate = request.crate;
+  auto report = diagnose(request.crate);
+  if (!report.diagnosis && !request.clean) {
+    out.success = true;
+    out.message = "healthy: nothing to fix";
+    return out;
+  }
+  sdk::Diagnosis current;
+  if (report.diagnosis) {
+    current = *report.diagnosis;
+    out.issue_type = current.issue_type;
+  } else {
+    current.issue_type = "clean_build";
+    current.summary = "clean build requested";
+  }
+  std::vector<std::string> chain;
+  if (request.clean) {
+    chain = {"clean_build"};
+  } else if (auto it = manifest_.issue_strategies.find(current.issue_type);
+             it != manifest_.issue_strategies.end()) {
+    chain = it->second;
+  }
+  if (!request.clean && (!current.can_auto_fix || chain.empty())) {
+    out.error = "not auto-fixable: " + current.summary;
+    out.remaining = current;
+    return out;
+  }
+  const std::string issue = current.issue_type;
+  const std::string initial = report.diagnosis ? diagnosis_signature(*report.diagnosis) : std::string();
+  bool any_succeeded = false;
+  for (const auto& strategy : chain) {
+    if (cancel.cancelled()) {
+      out.error = "cancelled";
+      break;
+    }
+    FixAttempt attempt = run_strategy(crate, strategy, current, request, fix_id, cancel);
+    // A strategy with nothing to act on (restore_from_cache with an empty store) says so; that
+    // is not an attempt: no history row, and the chain goes on.
+    if (!attempt.success && attempt.details["skipped"].as_bool()) {
+      set_progress(fix_id, [&](FixProgress& p) { p.last_lines.push_back(strategy + " skipped: " + attempt.error); });
+      out.error = strategy + " skipped: " + attempt.error;
+      out.remaining = current;
+      continue;
+    }
+    out.strategy_used = strategy;
+    set_progress(fix_id, [](FixProgress& p) { p.state = "verifying"; });
+    // A build whose bytes equal the stored artifact's records what they are built from now, so
+    // the verification below judges them by it (an edited comment converges).
+    if (services_.artifact_rebuilt) {
+      try {
+        services_.artifact_rebuilt(crate.paths);
+      } catch (const std::exception& e) {
+        log_.warning(crate.paths.name + ": cannot record the rebuilt artifact: " + e.what());
+      }
+    }
+    auto after = diagnose(request.crate);
+    const bool strategy_ok = attempt.success;
+    any_succeeded = any_succeeded || strategy_ok;
+    attempt.success = strategy_ok && !after.diagnosis;
+    attempt.details.set("strategy_succeeded", strategy_ok);
+    if (after.diagnosis) {
+      attempt.details.set("remaining_issue", after.diagnosis->issue_type);
+      attempt.details.set("remaining_summary", after.diagnosis->summary);
+      const bool unchanged = diagnosis_signature(*after.diagnosis) == diagnosis_signature(current);
+      attempt.details.set("diagnosis_changed", !unchanged);
+      if (strategy_ok && attempt.error.empty())
+        attempt.error = unchanged ? strategy + " succeeded but did not change the diagnosis: " + after.diagnosis->summary
+                                  : "still not healthy: " + after.diagnosis->summary;
+    }
+    record_attempt(attempt);
+    out.attempts.push_back(attempt);
+    if (!after.diagnosis) {
+      out.success = true;
+      out.error.reset();
+      out.remaining.reset();  // a skipped strategy before it left one: nothing remains now
+      out.message = strategy + " fixed " + issue;
+      break;
+    }
+    out.error = attempt.error;
+    out.remaining = after.diagnosis;
+    current = *after.diagnosis;
+  }
+  // Strategies that "succeeded" and left the very diagnosis they were given cannot converge:
+  // running them again gives the same answer. Say so, and let automatic checks leave it alone
+  // until the diagnosis changes (manual fixes still run).
+  const bool stuck = !out.success && any_succeeded && out.remaining && !initial.empty() &&
+                     diagnosis_signature(*out.remaining) == initial;
+  if (stuck) {
+    out.error = "no strategy of [" + [&] {
+      std::string names;
+      for (const auto& s : chain) names += (names.empty() ? "" : ", ") + s;
+      return names;
+    }() + "] changed the diagnosis (" + issue + ": " + out.remaining->summary +
+                "); not retried automatically until the diagnosis changes";
+    log_.warning(crate.paths.name + ": " + *out.error);
+  }
+  std::lock_guard l(mutex_);
+  crate.stuck = stuck ? initial : std::string();
+  if (out.success) retry_.record_success(issue, services_.clock->now());
+  else retry_.record_failure(issue, services_.clock->now());
+  return out;
+}
+
+FixAttempt Healer::run_strategy(CrateState& crate, const std::string& strategy,
+                                const sdk::Diagnosis& diagnosis, const FixRequest& request,
+                                std::int64_t fix_id, const sdk::CancellationToken& cancel) {
+  FixAttempt a;
+  a.fix_id = fix_id;
+  a.crate = crate.paths.name;
+  a.issue_type = diagnosis.issue_type;
+  a.strategy = strategy;
+  a.trigger = request.trigger;
+  a.started_at = services_.clock->wall_now();
+  const auto start = services_.clock->now();
+  set_progress(fix_id, [&](FixProgress& p) {
+    p.state = "running";
+    p.strategy = strategy;
+  });
+  auto it = plugins_.strategies.find(strategy);
+  if (it == plugins_.strategies.end() || !it->second.object) {
+    a.error = "strategy '" + strategy + "' is not loaded" +
+              (it == plugins_.strategies.end() ? std::string() : ": " + it->second.load_error);
+    return a;
+  }
+  PluginContext context(services_, crate.paths, settings_, it->second.config, strategy, cancel,
+                        [this, fix_id](std::string_view line) {
+                          set_progress(fix_id, [&](FixProgress& p) {
+                            p.last_lines.emplace_back(line);
+                            while (p.last_lines.size() > kProgressLines) p.last_lines.pop_front();
+                          });
+                        });
+  try {
+    sdk::FixResult r = it->second.object->apply(context, diagnosis);
+    a.success = r.success;
+    a.error = r.error;
+    a.message = r.message;
+    a.details = r.details;
+    a.log_tail = r.log_tail;
+  } catch (const std::exception& e) {
+    a.error = "strategy '" + strategy + "' threw: " + e.what();
+  } catch (...) {
+    a.error = "strategy '" + strategy + "' threw an unknown exception";
+  }
+  if (!a.details.is_map()) a.details = sdk::Value::map();
+  a.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      services_.clock->now() - start).count();
+  return a;
+}
+
+}  // namespace selfheal
