@@ -110,6 +110,7 @@ std::shared_future<FixOutcome> Healer::start_fix(FixRequest request) {
   if (crate->worker.joinable()) crate->worker.join();  // finished; only exiting
   request.crate = crate->paths.name;
   crate->busy = true;
+  resources_.fix_started();  // what the fix does to disk and memory is no trend
   crate->cancel = sdk::CancellationToken();
   const std::int64_t id = ++next_fix_id_;
   FixProgress& p = progress_[id];
@@ -146,6 +147,7 @@ std::shared_future<FixOutcome> Healer::start_fix(FixRequest request) {
       // must start a new fix, not join this finished one.
       std::lock_guard l(mutex_);
       crate->busy = false;
+      resources_.fix_ended(std::chrono::steady_clock::now());
     }
     promise.set_value(outcome);
   });
