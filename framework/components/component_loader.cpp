@@ -329,6 +329,7 @@ void ComponentLoader::start() {
   std::lock_guard lock(mutex_);
   if (running_) return;
   running_ = true;
+  loop_checking_ = true;
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -354,9 +355,11 @@ void ComponentLoader::loop() {
   for (;;) {
     check();
     std::unique_lock lock(mutex_);
+    loop_checking_ = false;
     wake_.wait_for(lock, manifest_.settings.check_interval,
                    [&] { return !running_ || check_requested_; });
     check_requested_ = false;
+    loop_checking_ = running_;  // with the request taken, in one step: never seen idle between
     if (!running_) return;
   }
 }
@@ -370,6 +373,7 @@ LoaderStatus ComponentLoader::status() const {
   std::lock_guard lock(mutex_);
   LoaderStatus s;
   s.running = running_;
+  s.idle = !check_requested_ && !loop_checking_;
   s.check_interval = manifest_.settings.check_interval;
   for (const auto& [name, c] : components_) {
     ComponentStatus cs;

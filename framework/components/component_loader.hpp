@@ -47,6 +47,7 @@ struct ComponentStatus {
 
 struct LoaderStatus {
   bool running = false;
+  bool idle = true;  // the loop's thread neither runs a check nor has one requested
   std::chrono::seconds check_interval{0};
   std::vector<ComponentStatus> components;
 };
@@ -106,6 +107,7 @@ class ComponentLoader {
   std::vector<ChangeListener> listeners_;
   bool running_ = false;
   bool check_requested_ = false;
+  bool loop_checking_ = false;  // the loop's thread is in check(), or about to be
   std::condition_variable wake_;
   std::thread thread_;
 };
