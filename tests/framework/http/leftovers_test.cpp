@@ -106,7 +106,9 @@ TEST_F(Leftovers, TheNextHostStopsTheBuildAndTheSccacheServerAKilledHostLeft) {
   EXPECT_TRUE(eventually([&] { return survivors().empty(); }, 20s))
       << survivors().size() << " process(es) of the killed host survived the next host's start, e.g. pid "
       << (survivors().empty() ? 0 : survivors().front()) << "\n" << next.log();
-  if (with_cache) EXPECT_TRUE(next.saw("a previous host of this state folder left running")) << next.log();
+  if (with_cache) {
+    EXPECT_TRUE(next.saw("a previous host of this state folder left running")) << next.log();
+  }
   EXPECT_TRUE(doomed->wait_exit(10s));
 }
 
