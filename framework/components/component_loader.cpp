@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "components/calibration.hpp"
+#include "components/implementation_choice.hpp"
 #include "host/crate_settings.hpp"
 
 namespace selfheal {
@@ -9,11 +11,24 @@ namespace {
 
 constexpr std::uint32_t kBreakerThreshold = 5;
 constexpr auto kBreakerCooldown = std::chrono::seconds(30);
-// Implementations within this fraction of the best score count as a tie; ties go to the
-// artifact-backed (Rust) implementation.
-constexpr double kTieTolerance = 0.10;
+// Rounds of a calibration that decides between implementations (implementation_choice.hpp); a
+// single pass when there is nothing to decide (one candidate, or a pinned `prefer`).
+constexpr int kDecidingRounds = 5;
 
 bool needs_artifact(const Implementation& impl) { return impl.factory && impl.factory->needs_artifact(); }
+
+bool breaker_lets_through(const Implementation& i, std::chrono::steady_clock::time_point now) {
+  return i.breaker.state != CircuitBreaker::State::open || now >= i.breaker.retry_at;
+}
+
+// `prefer: auto` keeps the artifact-backed (Rust) implementation unless another is clearly
+// faster; without one, the first usable in name order. Fixed per manifest, never the active one:
+// the choice must not depend on which implementation happened to serve first.
+std::string default_implementation(const ManagedComponent& c, const std::vector<std::string>& usable) {
+  for (const auto& name : usable)
+    if (needs_artifact(c.implementations.at(name))) return name;
+  return usable.empty() ? std::string() : usable.front();
+}
 
 }  // namespace
 
@@ -55,7 +70,6 @@ ComponentLoader::ComponentLoader(const Manifest& manifest, const std::vector<Plu
         impl.error = instance ? "self-test failed" : error;
         continue;
       }
-      impl.performance_score = calibrate(c, impl, nullptr);
       if (!c.handle) {
         c.handle = make_handle(c, std::move(instance));
         c.active = name;
@@ -63,6 +77,7 @@ ComponentLoader::ComponentLoader(const Manifest& manifest, const std::vector<Plu
       }
     }
     if (!c.handle) log_.error(spec.name + ": no implementation works");
+    calibrate(c, nullptr, "");
     components_.emplace(spec.name, std::move(c));
   }
   healer_.on_fix([this](const FixOutcome& outcome) {
@@ -111,65 +126,54 @@ std::unique_ptr<AnyHandle> ComponentLoader::make_handle(ManagedComponent& c,
   return std::make_unique<TypedHandle<sdk::MemoryPool, MemoryPoolGate>>(std::move(initial));
 }
 
-double ComponentLoader::calibrate(ManagedComponent& c, Implementation& impl,
-                                  const sdk::NativeLibrary* artifact) {
-  // A short benchmark on a scratch instance: operations per microsecond.
-  std::string error;
-  sdk::ComponentArgs args;
-  args.config = c.spec.config;
-  args.artifact = artifact;
-  auto made = impl.factory->create(args);
-  if (!made.ok()) return 0.0;
-  auto instance = std::move(made).value();
-  const auto start = std::chrono::steady_clock::now();
-  std::uint64_t ops = 0;
-  if (c.spec.name == sdk::component::bloom_filter) {
-    auto& f = static_cast<sdk::BloomFilter&>(*instance);
-    char key[32];
-    for (int i = 0; i < 20000; ++i) {
-      const int n = std::snprintf(key, sizeof key, "calibration-%d", i);
-      (void)f.insert(std::string_view(key, static_cast<std::size_t>(n)));
-      (void)f.contains(std::string_view(key, static_cast<std::size_t>(n)));
-      ops += 2;
+void ComponentLoader::calibrate(ManagedComponent& c, const sdk::NativeLibrary* artifact,
+                                const std::string& sha) {
+  std::map<std::string, std::unique_ptr<sdk::Component>> scratch;
+  std::map<std::string, sdk::Component*> instances;
+  for (auto& [name, impl] : c.implementations) {
+    if (!impl.factory || !impl.available) continue;
+    sdk::ComponentArgs args;
+    args.config = c.spec.config;
+    args.artifact = needs_artifact(impl) ? artifact : nullptr;
+    auto made = impl.factory->create(args);
+    if (!made.ok()) {
+      impl.performance_score = 0.0;
+      impl.rounds.clear();
+      if (needs_artifact(impl)) {  // an artifact the adapter cannot use (missing symbols, other ABI)
+        impl.available = false;
+        impl.error = "the artifact does not provide this component";
+      }
+      continue;
     }
-  } else if (c.spec.name == sdk::component::sliding_window) {
-    auto& w = static_cast<sdk::SlidingWindow&>(*instance);
-    std::vector<std::uint8_t> pixels(64 * 64);
-    for (int i = 0; i < 200; ++i) {
-      std::fill(pixels.begin(), pixels.end(), static_cast<std::uint8_t>(i));
-      (void)w.add_frame({pixels, 64, 64, 1, i});
-      ++ops;
-    }
-  } else {
-    auto& p = static_cast<sdk::MemoryPool&>(*instance);
-    for (int i = 0; i < 20000; ++i) {
-      auto b = p.allocate(256);
-      if (b.ok()) (void)p.release(b.value());
-      ++ops;
-    }
+    scratch[name] = std::move(made).value();
+    instances[name] = scratch[name].get();
   }
-  const double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
-  return us > 0 ? static_cast<double>(ops) / us : 0.0;
+  const bool deciding = c.spec.prefer == "auto" && instances.size() > 1;
+  auto scores = calibrate_together(c.spec.name, instances, deciding ? kDecidingRounds : 1);
+  for (auto& [name, rounds] : scores) {
+    auto& impl = c.implementations.at(name);
+    impl.rounds = std::move(rounds);
+    impl.performance_score = median(impl.rounds);
+    if (needs_artifact(impl)) impl.scored_sha = sha;
+  }
 }
 
 std::optional<std::string> ComponentLoader::choose(const ManagedComponent& c) const {
   const auto now = std::chrono::steady_clock::now();
-  auto usable = [&](const Implementation& i) {
-    if (!i.available || !i.factory) return false;
-    return i.breaker.state != CircuitBreaker::State::open || now >= i.breaker.retry_at;
-  };
+  auto usable = [&](const Implementation& i) { return i.available && i.factory && breaker_lets_through(i, now); };
   if (c.spec.prefer != "auto") {
     auto it = c.implementations.find(c.spec.prefer);
     if (it != c.implementations.end() && usable(it->second)) return it->first;
   }
-  const Implementation* best = nullptr;
-  for (const auto& [name, i] : c.implementations)
-    if (usable(i) && (!best || i.performance_score > best->performance_score)) best = &i;
-  if (!best) return std::nullopt;
-  for (const auto& [name, i] : c.implementations)
-    if (usable(i) && needs_artifact(i) && i.performance_score >= best->performance_score * (1 - kTieTolerance))
-      return name;
-  return best->name;
+  std::vector<std::string> names;
+  RoundScores scores;
+  for (const auto& [name, i] : c.implementations) {
+    if (!usable(i)) continue;
+    names.push_back(name);
+    scores[name] = i.rounds;
+  }
+  if (names.empty()) return std::nullopt;
+  return choose_by_scores(default_implementation(c, names), scores);
 }
 
 bool ComponentLoader::switch_component(ManagedComponent& c, const std::string& impl_name,
@@ -250,20 +254,15 @@ std::vector<ComponentChange> ComponentLoader::check() {
     for (auto& [name, c] : components_) {
       const std::string crate_of = c.spec.crate.empty() ? manifest_.crates.front().name : c.spec.crate;
       if (crate_of != crate.name) continue;
+      bool rescore = false;
       for (auto& [impl_name, impl] : c.implementations) {
         if (!needs_artifact(impl)) continue;
         impl.available = library != nullptr;
         impl.error = library ? std::string() : why;
-        if (library && (impl.performance_score == 0.0 || impl.scored_sha != sha)) {
-          // An artifact the adapter cannot use (missing symbols, other ABI) is not available.
-          impl.performance_score = calibrate(c, impl, library);
-          impl.scored_sha = sha;
-          if (impl.performance_score <= 0.0) {
-            impl.available = false;
-            impl.error = "the artifact does not provide this component";
-          }
-        }
+        rescore = rescore || (library && (impl.rounds.empty() || impl.scored_sha != sha));
       }
+      // A new artifact: measured with the others, at the same time, for a fair comparison.
+      if (rescore) calibrate(c, library, sha);
       auto active = c.implementations.find(c.active);
       const bool active_from_artifact =
           active != c.implementations.end() && needs_artifact(active->second) && c.handle;
@@ -330,6 +329,7 @@ void ComponentLoader::start() {
   std::lock_guard lock(mutex_);
   if (running_) return;
   running_ = true;
+  loop_checking_ = true;
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -355,9 +355,11 @@ void ComponentLoader::loop() {
   for (;;) {
     check();
     std::unique_lock lock(mutex_);
+    loop_checking_ = false;
     wake_.wait_for(lock, manifest_.settings.check_interval,
                    [&] { return !running_ || check_requested_; });
     check_requested_ = false;
+    loop_checking_ = running_;  // with the request taken, in one step: never seen idle between
     if (!running_) return;
   }
 }
@@ -371,6 +373,7 @@ LoaderStatus ComponentLoader::status() const {
   std::lock_guard lock(mutex_);
   LoaderStatus s;
   s.running = running_;
+  s.idle = !check_requested_ && !loop_checking_;
   s.check_interval = manifest_.settings.check_interval;
   for (const auto& [name, c] : components_) {
     ComponentStatus cs;
@@ -379,6 +382,7 @@ LoaderStatus ComponentLoader::status() const {
     cs.last_switch = c.last_switch;
     cs.switches = c.switches;
     cs.longest_pause = c.longest_pause;
+    cs.choice = choose(c).value_or(std::string());
     for (const auto& [impl_name, impl] : c.implementations)
       cs.implementations.push_back({impl_name, impl.available, impl.performance_score,
                                     impl.error_count, CircuitBreaker::name(impl.breaker.state),

@@ -39,6 +39,7 @@ struct ComponentStatus {
   std::string name;
   std::string active;
   std::vector<ImplementationStatus> implementations;
+  std::string choice;  // what the loader's rule picks among the usable ones now ("": none)
   std::optional<std::chrono::system_clock::time_point> last_switch;
   std::uint64_t switches = 0;
   std::chrono::nanoseconds longest_pause{0};
@@ -46,6 +47,7 @@ struct ComponentStatus {
 
 struct LoaderStatus {
   bool running = false;
+  bool idle = true;  // the loop's thread neither runs a check nor has one requested
   std::chrono::seconds check_interval{0};
   std::vector<ComponentStatus> components;
 };
@@ -84,7 +86,9 @@ class ComponentLoader {
                                          const sdk::NativeLibrary* artifact, std::string& error);
   std::unique_ptr<AnyHandle> make_handle(ManagedComponent& c, std::unique_ptr<sdk::Component> initial);
   std::unique_ptr<sdk::Component> wrap_pool(ManagedComponent& c, std::unique_ptr<sdk::Component> pool);
-  double calibrate(ManagedComponent& c, Implementation& impl, const sdk::NativeLibrary* artifact);
+  // Scores the component's usable implementations together (calibration.hpp); an artifact-backed
+  // one whose artifact cannot make the component becomes unavailable.
+  void calibrate(ManagedComponent& c, const sdk::NativeLibrary* artifact, const std::string& sha);
   std::optional<std::string> choose(const ManagedComponent& c) const;
   bool switch_component(ManagedComponent& c, const std::string& impl_name,
                         const sdk::NativeLibrary* artifact, const std::string& artifact_sha,
@@ -103,6 +107,7 @@ class ComponentLoader {
   std::vector<ChangeListener> listeners_;
   bool running_ = false;
   bool check_requested_ = false;
+  bool loop_checking_ = false;  // the loop's thread is in check(), or about to be
   std::condition_variable wake_;
   std::thread thread_;
 };

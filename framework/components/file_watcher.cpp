@@ -106,6 +106,7 @@ FileWatchStats FileWatcher::stats() const {
   s.debounce = debounce_;
   s.events = events_;
   s.checks = checks_;
+  s.pending = pending_;
   s.folders = folders_;
   return s;
 }
@@ -257,6 +258,7 @@ void FileWatcher::run() {
         last = clock::now();
         if (!pending) first = last;
         pending = true;
+        pending_ = true;
       }
     }
     if (pending && clock::now() >= std::min(last + debounce_, first + debounce_ * kMaxDelayInPeriods)) {
@@ -264,6 +266,7 @@ void FileWatcher::run() {
       ++checks_;
       log_.info("changed: " + last_changed_.string() + "; checking");
       trigger_();
+      pending_ = false;  // after the trigger: whoever sees false sees what it requested
     }
   }
 }

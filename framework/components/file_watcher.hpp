@@ -34,6 +34,7 @@ struct FileWatchStats {
   std::chrono::milliseconds debounce{0};
   std::uint64_t events = 0;              // events about a watched path
   std::uint64_t checks = 0;              // triggers: one per quiet burst
+  bool pending = false;                  // a burst waits for its quiet period (or its trigger runs)
   std::size_t folders = 0;               // folders watched now
 };
 
@@ -81,6 +82,7 @@ class FileWatcher {
   std::atomic<bool> watching_{false};
   std::atomic<std::uint64_t> events_{0};
   std::atomic<std::uint64_t> checks_{0};
+  std::atomic<bool> pending_{false};
   std::atomic<std::size_t> folders_{0};
 };
 

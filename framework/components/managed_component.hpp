@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "components/component_handle.hpp"
 #include "components/gates.hpp"
@@ -34,7 +35,8 @@ struct Implementation {
   std::shared_ptr<sdk::ComponentImplementation> factory;  // null: the plugin is not loaded
   std::string error;   // why it is unavailable
   bool available = false;
-  double performance_score = 0.0;  // operations per microsecond in the calibration run
+  double performance_score = 0.0;  // operations per microsecond: median of the rounds
+  std::vector<double> rounds;      // the last calibration's score in each round
   std::uint64_t error_count = 0;
   CircuitBreaker breaker;
   std::string artifact_sha;  // for needs_artifact implementations: the artifact of the instance

@@ -106,6 +106,7 @@ std::shared_future<FixOutcome> Healer::start_fix(FixRequest request) {
   if (crate->worker.joinable()) crate->worker.join();  // finished; only exiting
   request.crate = crate->paths.name;
   crate->busy = true;
+  resources_.fix_started();  // what the fix does to disk and memory is no trend
   crate->cancel = sdk::CancellationToken();
   // Ids come from the shared history, so fixes of several processes never share one; a history
   // that cannot be written (a full disk) falls back to this process's count.
@@ -161,6 +162,7 @@ std::shared_future<FixOutcome> Healer::start_fix(FixRequest request) {
       // must start a new fix, not join this finished one.
       std::lock_guard l(mutex_);
       crate->busy = false;
+      resources_.fix_ended(std::chrono::steady_clock::now());
     }
     promise.set_value(outcome);
   });

@@ -7,6 +7,9 @@
 
 #include <cstdlib>
 
+#include "host/sccache_server_record.hpp"
+#include "process/group_registry.hpp"
+
 namespace selfheal {
 namespace {
 
@@ -45,13 +48,57 @@ BuildCache::BuildCache(BuildCacheSettings settings, const fs::path& state_dir,
                        std::shared_ptr<LogSink> log_sink)
     : settings_(std::move(settings)),
       port_(port_for(state_dir)),
+      record_file_(state_dir / "sccache-server"),
       runner_(runner),
       toolchain_(toolchain),
-      log_(std::move(log_sink), "build-cache") {}
+      log_(std::move(log_sink), "build-cache") {
+  stop_leftover_server();
+}
 
 BuildCache::~BuildCache() {
   std::lock_guard lock(mutex_);
   if (started_) stop_server();
+  if (auto record = read_record(record_file_); record && record->owner == ::getpid() && started_) {
+    std::error_code ec;
+    fs::remove(record_file_, ec);  // stopped: nothing left for the next host
+  }
+}
+
+void BuildCache::stop_leftover_server() {
+  const auto record = read_record(record_file_);
+  if (!record || owner_alive(*record)) return;
+  std::vector<std::pair<pid_t, unsigned long long>> servers;
+  if (record->pid > 0 && process::process_alive(record->pid, record->start_time))
+    servers.emplace_back(record->pid, record->start_time);
+  for (pid_t pid : find_sccache_servers(record->dir, record->port))  // restarted since, by a build
+    if (pid != record->pid) servers.emplace_back(pid, process::process_start_time(pid));
+  if (!servers.empty()) {
+    std::error_code ec;
+    if (fs::is_regular_file(record->sccache, ec)) {  // the polite way first: it saves its stats
+      sdk::ProcessSpec spec;
+      spec.argv = {record->sccache.string(), "--stop-server"};
+      spec.environment = {{"PATH", joined(toolchain_.dirs())},
+                          {"SCCACHE_DIR", record->dir.string()},
+                          {"SCCACHE_SERVER_PORT", std::to_string(record->port)}};
+      spec.timeout = std::chrono::seconds(10);
+      (void)runner_.run(spec);
+    }
+    const auto left = kill_after(servers, std::chrono::seconds(3));
+    std::string pids;
+    for (const auto& [pid, start] : servers) pids += (pids.empty() ? "" : ", ") + std::to_string(pid);
+    if (left.empty())
+      log_.warning("stopped the sccache server (pid " + pids + ") a previous host of this state folder left running");
+    else
+      log_.error("the sccache server a previous host left running survived SIGKILL (pid " + pids + ")");
+  }
+  std::error_code ec;
+  fs::remove(record_file_, ec);
+}
+
+void BuildCache::record_server() {
+  if (auto record = read_record(record_file_); record && record->owner != ::getpid() && owner_alive(*record))
+    return;  // a live host of this state folder runs it: its record stays
+  write_record(record_file_, record_for_this_host(sccache_, settings_.dir, port_));
 }
 
 std::map<std::string, std::string> BuildCache::server_environment() const {
@@ -119,6 +166,7 @@ bool BuildCache::ensure_server() {
       note_stats(*stats);
       log_.info("using the sccache server already on port " + std::to_string(port_) +
                 " (cache " + settings_.dir.string() + ")");
+      record_server();
       return true;
     }
     if (last_problem_ != "port") {
@@ -145,6 +193,7 @@ bool BuildCache::ensure_server() {
     last_ = {};
   }
   started_ = true;
+  record_server();
   log_.info("started the sccache server on port " + std::to_string(port_) + ", cache in " +
             settings_.dir.string());
   return true;

@@ -5,8 +5,9 @@
 //
 // The server is started at the first build (`sccache --start-server`; sccache daemonizes into its
 // own session, so the process runner's group kill at the end of the call leaves it running) and
-// stopped when the BuildCache is destroyed, if this host started it. A server a killed host left
-// behind exits after kIdleTimeout without requests. MT safe.
+// stopped when the BuildCache is destroyed, if this host started it. It is recorded in the state
+// folder (sccache_server_record.hpp): a server a killed host left behind is stopped when the next
+// BuildCache of that state folder is made. MT safe.
 #pragma once
 
 #include <chrono>
@@ -64,9 +65,12 @@ class BuildCache {
   bool ensure_server();  // under mutex_
   void note_stats(const SccacheStats& now);  // under mutex_: carries counts over a restart
   void stop_server();
+  void stop_leftover_server();  // of a dead host, from the record
+  void record_server();         // this host as the server's owner (under mutex_)
 
   BuildCacheSettings settings_;
   std::uint16_t port_;
+  std::filesystem::path record_file_;  // <state dir>/sccache-server
   sdk::ProcessRunner& runner_;
   const ToolchainSearchPath& toolchain_;
   SourceLogger log_;

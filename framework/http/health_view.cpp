@@ -54,8 +54,13 @@ HealthReport health_report(const Manifest& manifest, const HealerStatus& healer,
                                      (rust->error.empty() ? std::string() : " (" + rust->error + ")")));
       continue;
     }
-    const ImplementationStatus* best = best_of(c, spec_of(manifest, c.name));
-    if (best && active && best != active && best->performance_score > active->performance_score) {
+    // The loader's own choice when it says (scores within its margin are a tie, not "better").
+    const ImplementationStatus* best = nullptr;
+    for (const auto& i : c.implementations)
+      if (i.name == c.choice) best = &i;
+    if (c.choice.empty()) best = best_of(c, spec_of(manifest, c.name));
+    if (best && active && best != active &&
+        (!c.choice.empty() || best->performance_score > active->performance_score)) {
       degraded = true;
       reasons.push_back(json::string(c.name + " runs " + c.active + " while " + best->name +
                                      " is available and better"));

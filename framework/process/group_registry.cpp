@@ -24,6 +24,14 @@ unsigned long long process_start_time(pid_t pid) {
   return start;
 }
 
+bool process_alive(pid_t pid, unsigned long long start_time) {
+  const std::string text = read_proc_file("/proc/" + std::to_string(pid) + "/stat");
+  const auto paren = text.rfind(')');
+  if (paren == std::string::npos || paren + 2 >= text.size()) return false;
+  const char state = text[paren + 2];
+  return state != 'Z' && state != 'X' && process_start_time(pid) == start_time;
+}
+
 GroupRegistry::GroupRegistry(std::filesystem::path folder) : folder_(std::move(folder)) {
   std::error_code ec;
   std::filesystem::create_directories(folder_, ec);
@@ -55,7 +63,9 @@ int GroupRegistry::kill_leftovers() const {
     unsigned long long recorded = 0, owner_start = 0;
     pid_t owner = 0;
     std::ifstream(entry.path()) >> recorded >> owner >> owner_start;
-    if (owner > 0 && owner_start != 0 && process_start_time(owner) == owner_start) continue;  // alive
+    // A killed owner whose parent has not reaped it yet (a shell that is gone, a container's
+    // init that reaps nothing) is a zombie with its start time still in /proc: dead all the same.
+    if (owner > 0 && owner_start != 0 && process_alive(owner, owner_start)) continue;
     // A live process with the leader's pid but another start time: the pid was reused, and a
     // group id cannot be reused while members of the old group live, so ours is gone.
     const auto now = process_start_time(pgid);

@@ -35,4 +35,7 @@ class GroupRegistry {
 // The start time (clock ticks since boot, /proc/<pid>/stat field 22) of `pid`; 0 if it is gone.
 unsigned long long process_start_time(pid_t pid);
 
+// True while `pid` is the process that started at `start_time` and has not exited (a zombie has).
+bool process_alive(pid_t pid, unsigned long long start_time);
+
 }  // namespace selfheal::process
