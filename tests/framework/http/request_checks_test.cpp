@@ -35,7 +35,7 @@ TEST(TransferEncoding, OnlyExactlyChunkedPasses) {
 
 TEST(TransferEncoding, TheRefusalNamesOnlyPrintableBytes) {
   Request::header_type header;
-  header.insert(beast_http::field::transfer_encoding, "chu\x92\x92ed");
+  header.insert(beast_http::field::transfer_encoding, "chu\x92\x92" "ed");
   auto refused = check_transfer_encoding(header);
   ASSERT_TRUE(refused);
   EXPECT_NE(refused->body().find("chu??ed"), std::string::npos) << refused->body();
