@@ -81,8 +81,9 @@ FileSafety check_file_safety(const std::filesystem::path& file) {
           name + ": cannot inspect the folder " + dir.string() + ": " + std::strerror(errno);
       return result;
     }
-    const std::string what = dir == canonical.parent_path() ? "its directory " + dir.string()
-                                                            : "the folder " + dir.string() + " above it";
+    const bool holds_it = dir == canonical.parent_path() || dir == named_dir;
+    const std::string what =
+        holds_it ? "its directory " + dir.string() : "the folder " + dir.string() + " above it";
     if (auto why = unsafe_reason(dst, what, true); !why.empty()) {
       result.error = name + ": refusing to load: " + why;
       return result;
