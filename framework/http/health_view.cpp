@@ -79,8 +79,8 @@ HealthReport health_report(const Manifest& manifest, const HealerStatus& healer,
   for (const auto& p : plugins) {
     if (p.status == LoadStatus::loaded) continue;
     degraded = true;
-    reasons.push_back(json::string(std::string(to_string(p.spec.kind)) + " " + p.spec.name + " " +
-                                   to_string(p.status) + ": " + p.error));
+    reasons.push_back(json::string(std::string(selfheal::to_string(p.spec.kind)) + " " + p.spec.name + " " +
+                                   selfheal::to_string(p.status) + ": " + p.error));
   }
   // Predicted, not yet broken: the host cannot make disk or memory, so an operator should know.
   for (const auto& w : healer.resource_warnings) {

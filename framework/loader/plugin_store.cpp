@@ -60,20 +60,31 @@ std::string copy_bytes(const std::filesystem::path& source, const std::filesyste
   return error;
 }
 
+// An existing copy may be used as it is: ours (or root's), not writable by others, intact.
+bool reusable(const std::filesystem::path& copy, const std::string& sha256) {
+  struct stat st {};
+  if (::lstat(copy.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  if (st.st_uid != 0 && st.st_uid != ::geteuid()) return false;
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) return false;
+  return sha256_file(copy).value_or("") == sha256;
+}
+
 }  // namespace
 
 StoredPlugin PluginStore::put(const std::filesystem::path& source) const {
   StoredPlugin stored;
   const std::string name = source.filename().string();
   std::error_code ec;
-  std::filesystem::create_directories(root_, ec);
-  if (ec) {
-    stored.error = "cannot create the plugin store " + root_.string() + ": " + ec.message();
-    return stored;
-  }
+  std::filesystem::create_directories(root_, ec);  // a failure shows when the copy is written
   const auto tmp = temporary_in(root_, name);
   if (auto why = copy_bytes(source, tmp); !why.empty()) {
     std::filesystem::remove(tmp, ec);
+    // A store this process cannot write (a read-only command run as another user, a read-only
+    // state folder) still serves the copies a daemon made; anything else is refused.
+    if (auto hash = sha256_file(source)) {
+      const auto existing = root_ / *hash / name;
+      if (reusable(existing, *hash)) return StoredPlugin{existing, *hash, ""};
+    }
     stored.error = why;
     return stored;
   }
@@ -87,7 +98,7 @@ StoredPlugin PluginStore::put(const std::filesystem::path& source) const {
   const auto dir = root_ / stored.sha256;
   stored.path = dir / name;
   // Already stored and intact: keep that copy (it may be mapped already; never replace it).
-  if (sha256_file(stored.path).value_or("") == stored.sha256) {
+  if (reusable(stored.path, stored.sha256)) {
     std::filesystem::remove(tmp, ec);
     return stored;
   }

@@ -53,7 +53,7 @@ TEST(HonestHealth, DiagnoseExitsOneAndItsSummaryNamesTheFailedPlugins) {
   world.write_manifest();
   auto text = run_selfheal({"diagnose", "--config", world.manifest_file().string()});
   EXPECT_EQ(text.exit_code, 1) << text.out << text.err;
-  EXPECT_EQ(text.out.find("healthy\n"), std::string::npos) << text.out;
+  EXPECT_EQ(text.out.find(": healthy"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("degraded"), std::string::npos) << text.out;
 
   auto json = run_selfheal({"diagnose", "--json", "--config", world.manifest_file().string()});
