@@ -64,7 +64,8 @@ TEST(ComponentMapping, AReloadWithAMisMappedImplementationIsRefusedAndTheHostKee
   const auto reload = http_post(port, "/self-healing/reload");
   ASSERT_EQ(reload.status, 422) << reload.body << serve.log();
   bool located = false;
-  for (const auto& e : reload.json().at("errors").as_array())
+  const auto body = reload.json();  // kept: the loop reads into it
+  for (const auto& e : body.at("errors").as_array())
     located = located || std::regex_search(std::string(e.as_string()), kMisMapped);
   EXPECT_TRUE(located) << reload.body;
   EXPECT_EQ(http_get(port, "/readyz").status, 200);
