@@ -3,8 +3,39 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "core/log.hpp"
+#include "loader/component_mapping.hpp"
+#include "loader/plugin_loader.hpp"
+#include "process/process_runner.hpp"
 
 namespace selfheal::cli {
+namespace {
+
+// What only the plugins can tell: whether each component implementation's plugin creates that
+// component. They are opened in the probe (a child), never in this process, and nothing is
+// written to the state folder. A plugin that cannot be probed is a warning here (serve reports
+// it as a failed plugin); its mapping cannot be judged.
+std::vector<ManifestError> plugin_revealed_errors(const Manifest& m) {
+  std::set<std::string> used;
+  for (const auto& c : m.components)
+    for (const auto& [impl, plugin] : c.implementations) used.insert(plugin);
+  if (used.empty()) return {};
+  PosixProcessRunner runner;
+  SourceLogger log(std::make_shared<LogSink>(LogLevel::error), "check");
+  PluginLoader loader(PluginLoader::default_probe_program(), m.settings.state_dir / "plugins",
+                      runner, log);
+  std::vector<PluginRecord> records;
+  for (const auto& p : m.component_plugins) {
+    if (!used.count(p.name)) continue;
+    records.push_back(loader.inspect(p));
+    if (records.back().status != LoadStatus::loaded)
+      std::cerr << "warning: component plugin " << p.name << " cannot be probed: "
+                << records.back().error << "\n";
+  }
+  return check_component_mapping(m, records);
+}
+
+}  // namespace
 
 std::optional<Manifest> load_or_report(const Args& args) {
   auto load = load_manifest(args.config());
@@ -18,6 +49,11 @@ int run_check(const Args& args) {
   auto manifest = load_or_report(args);
   if (!manifest) return kInvalidManifest;
   const auto& m = *manifest;
+  if (auto errors = plugin_revealed_errors(m); !errors.empty()) {
+    for (const auto& e : errors) std::cerr << e.to_string() << "\n";
+    std::cerr << errors.size() << " error(s) in " << m.file.string() << "; nothing loaded\n";
+    return kInvalidManifest;
+  }
   if (args.has("json")) {
     boost::json::object o;
     o["valid"] = true;

@@ -36,7 +36,8 @@ int run_diagnose(const Args& args) {
   if (args.has("json")) {
     std::cout << boost::json::serialize(diagnosis_json(report)) << "\n";
   } else if (!report.diagnosis) {
-    std::cout << report.crate << ": healthy\n";
+    const auto failed = failed_diagnosers_summary(report);
+    std::cout << report.crate << ": " << (failed.empty() ? std::string("healthy") : failed) << "\n";
   } else {
     const auto& d = *report.diagnosis;
     std::cout << report.crate << ": " << d.issue_type << ": " << d.summary << "\n"
@@ -45,7 +46,8 @@ int run_diagnose(const Args& args) {
               << "  details: " << boost::json::serialize(diagnosis_json(report)["details"]) << "\n";
   }
   for (const auto& e : report.diagnoser_errors) std::cerr << "warning: diagnoser " << e << "\n";
-  return report.diagnosis ? kFailure : kOk;
+  // A diagnoser that could not run leaves the verdict open: not healthy, so not 0.
+  return report.diagnosis || !report.failed_diagnosers.empty() ? kFailure : kOk;
 }
 
 int run_fix(const Args& args) {

@@ -86,8 +86,9 @@ int run_serve(const Args& args) {
 
   http::Service service(options);
   if (auto error = service.start(std::move(*manifest)); !error.empty()) {
+    for (const auto& e : service.manifest_errors()) std::cerr << e << "\n";
     service.log().error(error);
-    return kInternal;
+    return service.manifest_errors().empty() ? kInternal : kInvalidManifest;
   }
   service.log().info("serving " + service.host()->manifest().file.string() + " (pid " +
                      std::to_string(::getpid()) + ")");

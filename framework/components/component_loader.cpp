@@ -5,6 +5,7 @@
 #include "components/calibration.hpp"
 #include "components/implementation_choice.hpp"
 #include "host/crate_settings.hpp"
+#include "loader/component_mapping.hpp"
 
 namespace selfheal {
 namespace {
@@ -49,7 +50,16 @@ ComponentLoader::ComponentLoader(const Manifest& manifest, const std::vector<Plu
       impl.name = impl_name;
       impl.plugin = plugin_name;
       auto it = plugins.find(plugin_name);
-      if (it != plugins.end() && it->second->status == LoadStatus::loaded && it->second->object) {
+      const bool loaded =
+          it != plugins.end() && it->second->status == LoadStatus::loaded && it->second->object;
+      if (loaded && (it->second->component != spec.name || !is_served_component(spec.name))) {
+        // Its objects would be cast to this component's interface: refuse before any cast.
+        impl.error = "plugin " + plugin_name + " creates " +
+                     (it->second->component.empty() ? std::string("an unknown component")
+                                                    : it->second->component) +
+                     ", not " + spec.name;
+        log_.error(spec.name + ": " + impl_name + ": " + impl.error);
+      } else if (loaded) {
         impl.factory = std::shared_ptr<sdk::ComponentImplementation>(
             it->second->object, static_cast<sdk::ComponentImplementation*>(it->second->object.get()));
         impl.available = !impl.factory->needs_artifact();

@@ -20,6 +20,8 @@ struct DiagnosisReport {
   std::optional<sdk::Diagnosis> diagnosis;  // nullopt: healthy
   std::string diagnoser;                    // who found it
   std::vector<std::string> diagnoser_errors;  // diagnosers that failed to run
+  // Their names. With no diagnosis and some failed, the crate is not known to be healthy.
+  std::vector<std::string> failed_diagnosers;
 };
 
 struct FixRequest {

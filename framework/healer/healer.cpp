@@ -68,6 +68,7 @@ DiagnosisReport Healer::diagnose(const std::string& crate_name) {
   for (const auto& entry : plugins_.diagnosers) {
     if (!entry.object) {
       report.diagnoser_errors.push_back(entry.name + ": " + entry.load_error);
+      report.failed_diagnosers.push_back(entry.name);
       continue;
     }
     PluginContext context(services_, crate->paths, settings_, entry.config, entry.name);
@@ -83,8 +84,10 @@ DiagnosisReport Healer::diagnose(const std::string& crate_name) {
       return report;
     } catch (const std::exception& e) {
       report.diagnoser_errors.push_back(entry.name + " threw: " + e.what());
+      report.failed_diagnosers.push_back(entry.name);
     } catch (...) {
       report.diagnoser_errors.push_back(entry.name + " threw an unknown exception");
+      report.failed_diagnosers.push_back(entry.name);
     }
   }
   return report;

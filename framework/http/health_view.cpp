@@ -30,7 +30,8 @@ const ImplementationStatus* best_of(const ComponentStatus& c, const ComponentSpe
 }  // namespace
 
 HealthReport health_report(const Manifest& manifest, const HealerStatus& healer,
-                           const LoaderStatus& loader, const std::optional<FixOutcome>& last_fix) {
+                           const LoaderStatus& loader, const std::optional<FixOutcome>& last_fix,
+                           const std::vector<PluginRecord>& plugins) {
   bool degraded = false, unhealthy = false;
   json::array reasons;
   json::object components;
@@ -85,6 +86,13 @@ HealthReport health_report(const Manifest& manifest, const HealerStatus& healer,
     reasons.push_back(json::string("the fix history cannot be written (" +
                                    std::to_string(healer.history_write_errors) +
                                    " failed writes): " + healer.history_error));
+  }
+  // A plugin that did not load: for a diagnoser, the host cannot know the issue it looks for.
+  for (const auto& p : plugins) {
+    if (p.status == LoadStatus::loaded) continue;
+    degraded = true;
+    reasons.push_back(json::string(std::string(selfheal::to_string(p.spec.kind)) + " " + p.spec.name + " " +
+                                   selfheal::to_string(p.status) + ": " + p.error));
   }
   // Predicted, not yet broken: the host cannot make disk or memory, so an operator should know.
   for (const auto& w : healer.resource_warnings) {

@@ -31,7 +31,7 @@ void add_ops_routes(Router& router, ApiContext& ctx) {
     auto host = host_or_503(ctx, call.respond);
     if (!host) return;
     auto report = health_report(host->manifest(), host->healer().status(1),
-                                host->components().status(), ctx.fixes.latest());
+                                host->components().status(), ctx.fixes.latest(), host->plugins());
     call.respond(json_response(report.status, report.body));
   });
   router.add(verb::get, "/metrics", [&ctx](Call call) {

@@ -52,6 +52,15 @@ ReloadResult Reloader::reload() {
     log_.error(r.errors.back());
     return r;
   }
+  if (!next->manifest_errors().empty()) {
+    // Known only once its plugins said what they create; the new host never starts.
+    for (const auto& e : next->manifest_errors()) r.errors.push_back(e.to_string());
+    r.message = std::to_string(r.errors.size()) + " error(s) in " + file_.string() +
+                "; the running manifest is kept";
+    log_.error(r.message);
+    for (const auto& e : r.errors) log_.error(e);
+    return r;
+  }
   hosts_.set_ready(false);
   auto previous = hosts_.swap(next);
   if (previous) stop_host(*previous);

@@ -53,7 +53,11 @@ std::string Service::start(Manifest manifest) {
            manifest.file.string() + ", or listen on 127.0.0.1";
   const auto file = manifest.file;
   try {
-    hosts_.swap(make_host(std::move(manifest)));
+    auto host = make_host(std::move(manifest));
+    for (const auto& e : host->manifest_errors()) manifest_errors_.push_back(e.to_string());
+    if (!manifest_errors_.empty())
+      return std::to_string(manifest_errors_.size()) + " error(s) in " + file.string() + "; nothing started";
+    hosts_.swap(std::move(host));
   } catch (const std::exception& e) {
     return std::string("cannot start the host: ") + e.what();
   }

@@ -34,6 +34,8 @@ class Service {
   // Builds the host, binds the listen address and starts healing and serving.
   // Returns an error message (nothing is left running), or "" on success.
   std::string start(Manifest manifest);
+  // Set when start() refused the manifest for errors its plugins revealed ("file:line:col: ...").
+  const std::vector<std::string>& manifest_errors() const { return manifest_errors_; }
   ReloadResult reload();
   // Cancels the running fix, stops accepting and closes connections, stops the host.
   void stop();
@@ -58,6 +60,7 @@ class Service {
   std::unique_ptr<ApiContext> context_;
   Watchdog watchdog_;
   bool started_ = false;
+  std::vector<std::string> manifest_errors_;
   bool stopped_ = false;
 };
 

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -57,19 +58,33 @@ FileSafety check_file_safety(const std::filesystem::path& file) {
     result.error = name + ": refusing to load: " + why;
     return result;
   }
-  // The directory holding the real file, and the one holding the name the manifest gave (a
-  // symlink there could be swapped).
-  std::vector<std::filesystem::path> dirs = {canonical.parent_path()};
-  const auto named_dir = std::filesystem::absolute(file, ec).parent_path();
-  if (!ec && !named_dir.empty() && named_dir != dirs.front()) dirs.push_back(named_dir);
+  // Every folder from the real file's up to /, and from the named path's (a symlink in one of
+  // those could be swapped): whoever can rename an entry in any of them can replace the file.
+  // OpenSSH's StrictModes walks the folders of authorized_keys the same way (safe_path() in
+  // auth.c: owned by root or the user, no group or world write); as unsafe_reason() allows, a
+  // sticky world-writable folder (/tmp) is accepted: there nobody can rename another's entry.
+  std::vector<std::filesystem::path> dirs;
+  auto add_ancestors = [&dirs](std::filesystem::path dir) {
+    for (;;) {
+      if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.push_back(dir);
+      if (dir == dir.root_path() || !dir.has_relative_path()) return;
+      dir = dir.parent_path();
+    }
+  };
+  add_ancestors(canonical.parent_path());
+  const auto named_dir = std::filesystem::absolute(file, ec).parent_path().lexically_normal();
+  if (!ec && !named_dir.empty()) add_ancestors(named_dir);
   for (const auto& dir : dirs) {
     struct stat dst {};
     if (::stat(dir.c_str(), &dst) != 0) {
       result.error =
-          name + ": cannot inspect its directory " + dir.string() + ": " + std::strerror(errno);
+          name + ": cannot inspect the folder " + dir.string() + ": " + std::strerror(errno);
       return result;
     }
-    if (auto why = unsafe_reason(dst, "its directory " + dir.string(), true); !why.empty()) {
+    const bool holds_it = dir == canonical.parent_path() || dir == named_dir;
+    const std::string what =
+        holds_it ? "its directory " + dir.string() : "the folder " + dir.string() + " above it";
+    if (auto why = unsafe_reason(dst, what, true); !why.empty()) {
       result.error = name + ": refusing to load: " + why;
       return result;
     }

@@ -9,12 +9,13 @@
 #include "core/sha256.hpp"
 #include "loader/file_safety.hpp"
 #include "loader/probe_client.hpp"
+#include "selfheal/sdk/component.hpp"
 
 namespace selfheal {
 
 namespace dll = boost::dll;
 
-// Library handles by canonical path, with the hash of the bytes mapped from there. Entries are
+// Library handles by stored path, with the hash of the bytes mapped from there. Entries are
 // never removed: the libraries are never unloaded anyway (RTLD_NODELETE).
 struct PluginLoader::Libraries {
   struct Entry {
@@ -55,6 +56,29 @@ std::optional<PluginDescriptorInfo> descriptor_from_probe(const ProbeRun& run) {
   return info;
 }
 
+// The probe names the store's copy; the operator knows the manifest's file.
+std::string naming_the_manifest_file(std::string message, const std::string& stored,
+                                     const std::string& file) {
+  if (stored.empty()) return message;
+  for (auto at = message.find(stored); at != std::string::npos; at = message.find(stored, at + file.size()))
+    message.replace(at, stored.size(), file);
+  return message;
+}
+
+// What a component plugin says it creates; nothing for other kinds. Never throws.
+void read_what_it_creates(PluginRecord& record) {
+  if (record.spec.kind != sdk::PluginKind::component || !record.object) return;
+  // The descriptor said "component" (checked before the factory ran), so this is the class.
+  const auto* component = static_cast<const sdk::ComponentImplementation*>(record.object.get());
+  try {
+    record.component = component->component();
+    record.implementation = component->implementation();
+  } catch (...) {
+    record.component.clear();
+    record.implementation.clear();
+  }
+}
+
 }  // namespace
 
 const char* to_string(LoadStatus status) {
@@ -69,9 +93,11 @@ const char* to_string(LoadStatus status) {
   return "unknown";
 }
 
-PluginLoader::PluginLoader(std::filesystem::path probe_program, sdk::ProcessRunner& runner,
-                           sdk::Logger& log, std::chrono::milliseconds probe_timeout)
+PluginLoader::PluginLoader(std::filesystem::path probe_program, std::filesystem::path plugin_store,
+                           sdk::ProcessRunner& runner, sdk::Logger& log,
+                           std::chrono::milliseconds probe_timeout)
     : probe_program_(std::move(probe_program)),
+      store_(std::move(plugin_store)),
       runner_(runner),
       log_(log),
       probe_timeout_(probe_timeout),
@@ -102,8 +128,8 @@ PluginRecord PluginLoader::load(const PluginSpec& spec) {
   }
   try {
     if (record.status == LoadStatus::loaded)
-      log_.debug("loaded " + spec.name + " from " + spec.library.string() + " (sha256 " +
-                 record.sha256 + ")");
+      log_.debug("loaded " + spec.name + " from " + record.loaded_from.string() + " (a copy of " +
+                 spec.library.string() + ", sha256 " + record.sha256 + ")");
     else if (record.status == LoadStatus::quarantined)
       log_.warning(record.error);
     else
@@ -129,68 +155,106 @@ void PluginLoader::load_into(PluginRecord& record) {
     record.error = "plugin '" + spec.name + "' has no library path";
     return;
   }
-  // (1) Nobody else may swap the bytes we are about to check and load.
+  // (1) Nobody else may swap the bytes we are about to copy.
   const FileSafety safety = check_file_safety(spec.library);
   if (!safety.ok()) {
     record.error = safety.error;
     return;
   }
-  // (2) The identity of what we load.
-  auto hash = sha256_file(safety.canonical);
-  if (!hash) {
-    record.error = file + ": cannot be read";
+  // (2) Our own immutable copy, named by its hash: the identity of what we load. From here on
+  // only the copy is probed and mapped, so a later write to the manifest's file changes nothing.
+  const StoredPlugin stored = store_.put(safety.canonical);
+  if (!stored.ok()) {
+    record.error = file + ": " + stored.error;
     return;
   }
-  record.sha256 = *hash;
+  record.sha256 = stored.sha256;
+  record.loaded_from = stored.path;
+  if (const FileSafety store_safety = check_file_safety(stored.path); !store_safety.ok()) {
+    record.error = file + ": the plugin store is not safe: " + store_safety.error;
+    return;
+  }
   // (3) Whatever the library does while loading, it does it in the probe first.
-  ProbeRun run =
-      run_probe(runner_, probe_program_,
-                {"plugin", file, "--kind", plugin_kind_name(static_cast<std::uint32_t>(spec.kind))},
-                file, probe_timeout_);
+  if (!probe_into(record, stored.path)) return;
+  // (4)-(6) In-process, from the copy the probe accepted.
+  if (load_in_process(record, stored.path)) {
+    record.status = LoadStatus::loaded;
+    read_what_it_creates(record);
+  }
+}
+
+bool PluginLoader::probe_into(PluginRecord& record, const std::filesystem::path& library) {
+  const std::string file = record.spec.library.string();
+  ProbeRun run = run_probe(
+      runner_, probe_program_,
+      {"plugin", library.string(), "--kind", plugin_kind_name(static_cast<std::uint32_t>(record.spec.kind))},
+      file, probe_timeout_);
+  run.message = naming_the_manifest_file(std::move(run.message), library.string(), file);
   record.descriptor = descriptor_from_probe(run);
+  record.component = run.field("component");
+  record.implementation = run.field("implementation");
   switch (run.verdict) {
     case ProbeRun::Verdict::accepted:
-      break;
+      return true;
     case ProbeRun::Verdict::broke:
       record.status = LoadStatus::quarantined;
       record.error = run.message;
-      return;
+      return false;
     case ProbeRun::Verdict::refused:
     case ProbeRun::Verdict::not_run:
+      record.status = LoadStatus::failed;
       record.error = run.message;
-      return;
+      return false;
   }
-  // (4)-(6) In-process.
-  if (load_in_process(record, safety.canonical)) record.status = LoadStatus::loaded;
+  return false;
 }
 
-bool PluginLoader::load_in_process(PluginRecord& record, const std::filesystem::path& canonical) {
+PluginRecord PluginLoader::inspect(const PluginSpec& spec) {
+  PluginRecord record;
+  try {
+    record.spec = spec;
+    const FileSafety safety = check_file_safety(spec.library);
+    if (!safety.ok()) {
+      record.error = safety.error;
+      return record;
+    }
+    record.sha256 = sha256_file(safety.canonical).value_or("");
+    if (probe_into(record, safety.canonical)) record.status = LoadStatus::loaded;
+  } catch (const std::exception& e) {
+    record.status = LoadStatus::failed;
+    record.error = spec.library.string() + ": " + e.what();
+  }
+  return record;
+}
+
+bool PluginLoader::load_in_process(PluginRecord& record, const std::filesystem::path& stored) {
   const PluginSpec& spec = record.spec;
   const std::string file = spec.library.string();
   std::shared_ptr<dll::shared_library> library;
   {
     std::lock_guard lock(libraries_->mutex);
-    auto& entry = libraries_->by_path[canonical.string()];
+    auto& entry = libraries_->by_path[stored.string()];
     if (entry.library && entry.sha256 != record.sha256) {
-      // dlopen would hand back the bytes mapped earlier, not the ones just probed.
-      record.error = file + ": a library with other content (sha256 " + entry.sha256 +
-                     ") was already loaded from this path; new bytes need a new path";
+      // The store names copies by their hash, so only tampering gets here; dlopen would hand
+      // back the bytes mapped earlier, not the ones just probed.
+      record.error = file + ": its stored copy " + stored.string() + " changed after it was loaded";
       return false;
     }
     if (!entry.library) {
       boost::system::error_code ec;
       auto opened =
-          std::make_shared<dll::shared_library>(dll::fs::path(canonical.string()), kLoadMode, ec);
+          std::make_shared<dll::shared_library>(dll::fs::path(stored.string()), kLoadMode, ec);
       if (ec || !opened->is_loaded()) {
         const char* why = ::dlerror();
-        record.error = file + ": cannot be loaded: " + (why ? std::string(why) : ec.message());
-        libraries_->by_path.erase(canonical.string());
+        record.error = file + ": cannot be loaded: " +
+                       naming_the_manifest_file(why ? std::string(why) : ec.message(), stored.string(), file);
+        libraries_->by_path.erase(stored.string());
         return false;
       }
-      // The probe checked the file as it was; make sure these are still the same bytes.
-      if (sha256_file(canonical).value_or("") != record.sha256) {
-        record.error = file + ": changed while it was being loaded; refusing it";
-        libraries_->by_path.erase(canonical.string());
+      // The probe checked the copy as it was; make sure these are still the same bytes.
+      if (sha256_file(stored).value_or("") != record.sha256) {
+        record.error = file + ": its stored copy changed while it was being loaded; refusing it";
+        libraries_->by_path.erase(stored.string());
         return false;
       }
       entry.library = std::move(opened);

@@ -15,6 +15,7 @@
 #include "loader/descriptor_check.hpp"
 #include "loader/elf_check.hpp"
 #include "loader/probe_protocol.hpp"
+#include "selfheal/sdk/component.hpp"
 #include "selfheal/sdk/plugin.hpp"
 
 namespace {
@@ -105,7 +106,18 @@ int probe_plugin(const std::string& file, const DescriptorExpectation& expected)
   if (object == nullptr)
     finish(probe::exit_factory_failed, file,
            std::string("factory failed: ") + (error[0] ? error : "no reason given"));
-  delete static_cast<sdk::Plugin*>(object);
+  auto* plugin = static_cast<sdk::Plugin*>(object);
+  // What a component plugin creates, so the host can check the manifest's mapping before it
+  // ever casts one of its objects (check_component_mapping).
+  if (expected.kind == sdk::PluginKind::component) {
+    try {
+      const auto* component = static_cast<const sdk::ComponentImplementation*>(plugin);
+      put("component", component->component());
+      put("implementation", component->implementation());
+    } catch (...) {  // unknown then; the host reports the mapping as unverifiable
+    }
+  }
+  delete plugin;
   finish(probe::exit_ok, file, "");
 }
 

@@ -5,7 +5,8 @@
 //
 // On stdout, "key=value" lines (values never contain a newline): for plugins the descriptor
 // (api_major, api_minor, kind, name, version, description, cxx_abi_tag) as soon as it could be
-// read; for libraries abi_version and one build_info line per line of selfheal_build_info().
+// read, and for component plugins what they create (component, implementation) once the factory
+// ran; for libraries abi_version and one build_info line per line of selfheal_build_info().
 // Success: exit 0 and the last stdout line is "result=ok". Refusal: one of the exit codes below
 // and one stderr line "selfheal-probe: <file>: <reason>". Anything else (a signal, a sanitizer's
 // report, another exit code, a missing verdict) means the library broke the probe.

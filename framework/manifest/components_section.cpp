@@ -24,7 +24,10 @@ void read_implementations(ReadContext& ctx, const Field& field, ComponentSpec& c
                          did_you_mean(*plugin, names_of(ctx.component_plugins)));
       continue;
     }
-    if (ok) c.implementations.emplace(entry.name, *plugin);
+    if (ok) {
+      c.implementations.emplace(entry.name, *plugin);
+      c.implementation_where[entry.name] = ctx.diag.location(value_mark(entry));
+    }
   }
 }
 

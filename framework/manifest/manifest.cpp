@@ -52,6 +52,15 @@ const char* to_string(sdk::PluginKind kind) {
   return "unknown";
 }
 
+namespace {
+
+std::string manifest_too_large(std::uint64_t size) {
+  return "the manifest is " + std::to_string(size) + " bytes, more than the limit of " +
+         std::to_string(kMaxManifestBytes) + " bytes (1 MiB); refusing to parse it";
+}
+
+}  // namespace
+
 ManifestLoad load_manifest(const std::filesystem::path& file, EnvironmentLookup env) {
   const std::filesystem::path path = manifest_detail::absolute_file(file);
   auto fail = [&](const std::string& why) {
@@ -68,10 +77,19 @@ ManifestLoad load_manifest(const std::filesystem::path& file, EnvironmentLookup 
     const int err = errno;
     return fail(err != 0 ? std::generic_category().message(err) : "cannot open it");
   }
-  std::ostringstream text;
-  text << in.rdbuf();
+  // Refused before a byte is parsed; and read with a cap, since the size can change (or be
+  // unknown, for a pipe) between the check and the read.
+  if (const auto size = std::filesystem::file_size(path, ec); !ec && size > kMaxManifestBytes)
+    return fail(manifest_too_large(size));
+  std::string text(kMaxManifestBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
   if (in.bad()) return fail("read error");
-  return parse_manifest(text.str(), path, env);
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxManifestBytes)
+    return fail("the manifest grew past the limit of " + std::to_string(kMaxManifestBytes) +
+                " bytes (1 MiB) while it was read; refusing to parse it");
+  text.shrink_to_fit();
+  return parse_manifest(text, path, env);
 }
 
 }  // namespace selfheal

@@ -96,6 +96,7 @@ struct PluginSpec {
 struct ComponentSpec {
   std::string name;                                   // e.g. "bloom_filter"
   std::map<std::string, std::string> implementations; // "rust"/"cpp" -> component plugin name
+  std::map<std::string, SourceLocation> implementation_where;  // each entry's plugin name
   std::string prefer = "auto";                         // auto | an implementation name
   std::string crate;                                   // crate whose artifact rust impls bind to
   sdk::Value config;
@@ -133,6 +134,10 @@ struct ManifestLoad {
   std::optional<Manifest> manifest;  // set exactly when errors is empty
   std::vector<ManifestError> errors;
 };
+
+// The largest manifest read: a bigger one is refused before it is parsed (a real one is a few
+// KiB; parsing costs ~30x the text in memory). Like nginx's and sshd's fixed config limits.
+inline constexpr std::uint64_t kMaxManifestBytes = 1024 * 1024;
 
 ManifestLoad load_manifest(const std::filesystem::path& file,
                            EnvironmentLookup env = &process_environment);

@@ -124,6 +124,14 @@ ManifestLoad parse_manifest(const std::string& text, const std::filesystem::path
                             EnvironmentLookup env) {
   Manifest manifest;
   manifest.file = absolute_file(file);
+  if (text.size() > kMaxManifestBytes) {  // the same limit for text that did not come from a file
+    ManifestLoad load;
+    load.errors.push_back(ManifestError{
+        SourceLocation{manifest.file, 0, 0}, "",
+        "the manifest is " + std::to_string(text.size()) + " bytes, more than the limit of " +
+            std::to_string(kMaxManifestBytes) + " bytes (1 MiB); refusing to parse it"});
+    return load;
+  }
   Diagnostics diag(manifest.file, text);
   parse_into(text, env, diag, manifest);
 

@@ -3,6 +3,7 @@
 #include "core/sha256.hpp"
 #include "fleet/fleet_restore.hpp"
 #include "host/crate_settings.hpp"
+#include "loader/component_mapping.hpp"
 
 namespace selfheal {
 namespace {
@@ -49,8 +50,11 @@ Host::Host(Manifest manifest, Options options)
   }
   auto probe = options.probe_program.empty() ? PluginLoader::default_probe_program()
                                              : options.probe_program;
-  loader_ = std::make_unique<PluginLoader>(probe, runner_, log_);
+  // Plugins are mapped from the host's own content-addressed copies (plugin_store.hpp).
+  loader_ = std::make_unique<PluginLoader>(probe, manifest_.settings.state_dir / "plugins", runner_, log_);
   plugins_ = loader_->load_all(manifest_.all_plugins());
+  manifest_errors_ = check_component_mapping(manifest_, plugins_);
+  for (const auto& e : manifest_errors_) log_.error(e.to_string());
   for (const auto& record : plugins_) {
     if (record.status == LoadStatus::loaded)
       log_.info(std::string("loaded ") + to_string(record.spec.kind) + " " + record.spec.name);

@@ -43,6 +43,9 @@ class Host {
 
   const Manifest& manifest() const { return manifest_; }
   const std::vector<PluginRecord>& plugins() const { return plugins_; }
+  // Manifest errors only the loaded plugins could reveal (a component implementation whose
+  // plugin creates another component). A serving host refuses to start or reload with any.
+  const std::vector<ManifestError>& manifest_errors() const { return manifest_errors_; }
   Healer& healer() { return *healer_; }
   ComponentLoader& components() { return *components_; }
   ArtifactStore* store(const std::string& crate);
@@ -70,6 +73,7 @@ class Host {
   std::unique_ptr<BuildCache> build_cache_;  // outlives the healer, whose builds use its server
   std::unique_ptr<PluginLoader> loader_;
   std::vector<PluginRecord> plugins_;
+  std::vector<ManifestError> manifest_errors_;
   HostServices services_;
   std::unique_ptr<HistoryStore> history_;
   std::unique_ptr<Healer> healer_;

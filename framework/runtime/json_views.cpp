@@ -18,6 +18,15 @@ std::string iso_time(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
+std::string failed_diagnosers_summary(const DiagnosisReport& report) {
+  if (report.failed_diagnosers.empty()) return {};
+  std::string names;
+  for (const auto& n : report.failed_diagnosers) names += (names.empty() ? "" : ", ") + n;
+  return "degraded: " + std::to_string(report.failed_diagnosers.size()) +
+         " diagnoser(s) failed (" + names + "); the host cannot tell whether " + report.crate +
+         " is healthy";
+}
+
 json::object diagnosis_json(const DiagnosisReport& report) {
   json::object o;
   o["crate"] = report.crate;
@@ -34,8 +43,13 @@ json::object diagnosis_json(const DiagnosisReport& report) {
     o["details"] = json::object();
     o["recommended_fix"] = nullptr;
     o["can_auto_fix"] = false;
-    o["summary"] = "healthy";
+    const auto failed = failed_diagnosers_summary(report);
+    o["summary"] = failed.empty() ? std::string("healthy") : failed;
   }
+  o["status"] = report.diagnosis ? "issue" : report.failed_diagnosers.empty() ? "healthy" : "degraded";
+  json::array failed_plugins;
+  for (const auto& n : report.failed_diagnosers) failed_plugins.push_back(json::string(n));
+  o["failed_plugins"] = std::move(failed_plugins);
   json::array errors;
   for (const auto& e : report.diagnoser_errors) errors.push_back(json::string(e));
   o["diagnoser_errors"] = std::move(errors);
@@ -129,6 +143,12 @@ json::object plugin_json(const PluginRecord& r) {
   o["name"] = r.spec.name;
   o["file"] = r.spec.library.string();
   o["sha256"] = r.sha256;
+  // The store's copy that was probed and mapped: what runs (plugin_store.hpp).
+  o["loaded_from"] = r.loaded_from.empty() ? json::value(nullptr) : json::value(r.loaded_from.string());
+  if (!r.component.empty()) {
+    o["component"] = r.component;
+    o["implementation"] = r.implementation;
+  }
   o["status"] = to_string(r.status);
   o["error"] = r.error.empty() ? json::value(nullptr) : json::value(r.error);
   if (r.descriptor) {

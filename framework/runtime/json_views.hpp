@@ -16,8 +16,12 @@ namespace selfheal {
 
 std::string iso_time(std::chrono::system_clock::time_point t);  // "2025-09-15T12:30:00Z"
 
-// {issue_type, details, recommended_fix, can_auto_fix} (+ summary, crate, diagnoser)
+// {issue_type, details, recommended_fix, can_auto_fix} (+ summary, crate, diagnoser, status,
+//  failed_plugins). status: "healthy", "issue", or "degraded" when no issue was found but some
+// diagnosers failed (then the summary names them: the crate is not known to be healthy).
 boost::json::object diagnosis_json(const DiagnosisReport& report);
+// "" when every diagnoser ran; else why the crate cannot be called healthy, naming them.
+std::string failed_diagnosers_summary(const DiagnosisReport& report);
 // {success, issue_type, strategy_used, error} (+ fix_id, crate, message, attempts)
 boost::json::object fix_json(const FixOutcome& outcome);
 // {success, message} (+ fix_id, error, attempts)

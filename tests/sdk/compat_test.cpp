@@ -1,6 +1,7 @@
 // SDK compatibility as a plugin author meets it: what the host loads and what it refuses, with
 // the host's own words. Plugins go through the real probe and loader.
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include <filesystem>
 #include <string>
@@ -35,8 +36,17 @@ class SdkCompatTest : public ::testing::Test {
  protected:
   PosixProcessRunner runner;
   sdk::testing::CapturingLogger log;
-  PluginLoader loader{std::filesystem::path(SELFHEAL_BINARY_DIR) / "bin" / "selfheal-probe", runner,
-                      log};
+  std::filesystem::path store = make_store();  // the loader's plugin store
+  PluginLoader loader{std::filesystem::path(SELFHEAL_BINARY_DIR) / "bin" / "selfheal-probe", store,
+                      runner, log};
+  ~SdkCompatTest() override {
+    std::error_code ec;
+    std::filesystem::remove_all(store, ec);
+  }
+  static std::filesystem::path make_store() {
+    std::string pattern = std::filesystem::temp_directory_path() / "selfheal-compat-XXXXXX";
+    return ::mkdtemp(pattern.data()) ? std::filesystem::path(pattern) : std::filesystem::path();
+  }
 
   void expect_refused(const PluginRecord& r, const std::string& reason) {
     EXPECT_EQ(r.status, LoadStatus::failed) << r.error;

@@ -12,6 +12,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "process/proc_file.hpp"
 #include "serve_process.hpp"
@@ -28,6 +29,12 @@ struct ServeWorld {
       {"sliding_window", "{cpp: sliding_window_cpp, rust: sliding_window_rust}"},
       {"memory_pool", "{cpp: memory_pool_cpp, rust: memory_pool_rust}"}};
   int check_interval = 300;
+  // YAML list items put first under plugins.diagnosers (they run first), e.g. a test's plugin.
+  std::string first_diagnosers;
+  // The built-in diagnosers listed after them.
+  std::vector<std::string> diagnosers = {"missing_rustup", "permission_error", "disk_full",
+                                         "out_of_memory", "missing_dependencies", "build_failed",
+                                         "not_built", "corrupted_binary", "incompatible_version"};
 
   ServeWorld() {
     std::random_device rd;
@@ -59,12 +66,11 @@ struct ServeWorld {
       << extra_settings
       << "crates:\n  - name: tiny\n    path: " << crate_dir().string()
       << "\n    library: selfheal_tiny\n    abi_version: 1\n"
-      << "plugins:\n  diagnosers:\n";
-    for (const char* d : {"missing_rustup", "permission_error", "disk_full", "out_of_memory",
-                          "missing_dependencies", "build_failed", "not_built", "corrupted_binary",
-                          "incompatible_version"}) {
+      << "plugins:\n  diagnosers:" << (first_diagnosers.empty() && diagnosers.empty() ? " []" : "")
+      << "\n" << first_diagnosers;
+    for (const auto& d : diagnosers) {
       y << "    - name: " << d << "\n      library: issue-" << dashed(d) << ".so\n";
-      if (std::string(d) == "corrupted_binary")
+      if (d == "corrupted_binary")
         y << "      config: {required_symbols: [selfheal_abi_version]}\n";
     }
     y << "  strategies:\n";

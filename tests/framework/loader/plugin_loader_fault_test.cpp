@@ -16,7 +16,8 @@ class PluginLoaderFaultTest : public ::testing::Test {
  protected:
   PosixProcessRunner runner;
   sdk::testing::CapturingLogger log;
-  PluginLoader loader{testing::probe_program(), runner, log};
+  testing::TempDir store;  // the loader's plugin store
+  PluginLoader loader{testing::probe_program(), store.path(), runner, log};
   testing::TempDir dir;
 
   PluginRecord load_good_from(const std::filesystem::path& file) {
@@ -143,7 +144,7 @@ TEST_F(PluginLoaderFaultTest, CrashWhileOpeningIsQuarantined) {
 }
 
 TEST_F(PluginLoaderFaultTest, HangingFactoryIsQuarantinedWhenTheProbeTimesOut) {
-  PluginLoader quick(testing::probe_program(), runner, log, std::chrono::seconds(2));
+  PluginLoader quick(testing::probe_program(), store.path(), runner, log, std::chrono::seconds(2));
   const auto started = std::chrono::steady_clock::now();
   auto r = quick.load(testing::strategy_spec("hanging-factory", fixture("hanging-factory")));
   const auto took = std::chrono::steady_clock::now() - started;

@@ -20,7 +20,8 @@ class PluginLoaderTest : public ::testing::Test {
  protected:
   PosixProcessRunner runner;
   sdk::testing::CapturingLogger log;
-  PluginLoader loader{testing::probe_program(), runner, log};
+  testing::TempDir store;  // the loader's plugin store
+  PluginLoader loader{testing::probe_program(), store.path(), runner, log};
 
   PluginRecord load_strategy(const std::string& stem, const std::string& name) {
     return loader.load(testing::strategy_spec(name, fixture(stem)));
@@ -46,6 +47,7 @@ TEST_F(PluginLoaderTest, GoodStrategyLoadsAndWorks) {
   EXPECT_EQ(r.descriptor->api_minor, static_cast<std::uint32_t>(SELFHEAL_SDK_VERSION_MINOR));
   EXPECT_EQ(r.descriptor->cxx_abi_tag, SELFHEAL_CXX_ABI_TAG);
   EXPECT_EQ(r.sha256, sha256_file(fixture("good-strategy")).value_or("?"));
+  EXPECT_EQ(r.loaded_from, store.path() / r.sha256 / "fixture-good-strategy.so");
   ASSERT_TRUE(r.object);
 
   auto* strategy = static_cast<sdk::Strategy*>(r.object.get());
@@ -95,6 +97,8 @@ TEST_F(PluginLoaderTest, GoodComponentLoadsAndWorks) {
   auto* component = static_cast<sdk::ComponentImplementation*>(r.object.get());
   EXPECT_EQ(component->component(), "fixture_component");
   EXPECT_EQ(component->implementation(), "cpp");
+  EXPECT_EQ(r.component, "fixture_component");  // what it creates, recorded for the mapping check
+  EXPECT_EQ(r.implementation, "cpp");
   auto made = component->create({});
   EXPECT_FALSE(made.ok());
   EXPECT_EQ(made.status().code, sdk::Errc::unavailable);
@@ -157,7 +161,7 @@ TEST_F(PluginLoaderTest, MissingFileAndDirectoryAreRefused) {
 }
 
 TEST_F(PluginLoaderTest, MissingProbeProgramFailsWithoutQuarantine) {
-  PluginLoader broken("/nonexistent/selfheal-probe", runner, log);
+  PluginLoader broken("/nonexistent/selfheal-probe", store.path(), runner, log);
   auto r = broken.load(testing::strategy_spec("good-strategy", fixture("good-strategy")));
   EXPECT_EQ(r.status, LoadStatus::failed);
   EXPECT_TRUE(contains(r.error, "cannot run the probe /nonexistent/selfheal-probe"));
@@ -176,7 +180,8 @@ TEST(PluginLoaderStatic, StatusNamesAndDefaultProbeProgram) {
 TEST(PluginLoaderInProcess, RechecksTheDescriptorEvenWhenTheProbeAccepted) {
   sdk::testing::ScriptedProcessRunner yes;
   sdk::testing::CapturingLogger log;
-  PluginLoader loader("/unused/probe", yes, log);
+  testing::TempDir store;
+  PluginLoader loader("/unused/probe", store.path(), yes, log);
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"wrong-major", "(major must match)"},
       {"newer-minor", "(minor must not be newer)"},
@@ -199,9 +204,12 @@ TEST(PluginLoaderInProcess, RechecksTheDescriptorEvenWhenTheProbeAccepted) {
   EXPECT_TRUE(contains(kind.error, "the manifest lists it as a component"));
   // The probe's argv is the documented one.
   ASSERT_FALSE(yes.calls().empty());
+  // The probe opens the store's copy, never the manifest's file.
+  const auto stored = store.path() / sha256_file(fixture("wrong-major")).value_or("?") /
+                      "fixture-wrong-major.so";
   EXPECT_EQ(yes.calls().front(),
-            (std::vector<std::string>{"/unused/probe", "plugin", fixture("wrong-major").string(),
-                                      "--kind", "strategy"}));
+            (std::vector<std::string>{"/unused/probe", "plugin", stored.string(), "--kind",
+                                      "strategy"}));
 }
 
 // A probe that ends without its protocol (e.g. a sanitizer's report and exit 1) is treated as
@@ -209,7 +217,8 @@ TEST(PluginLoaderInProcess, RechecksTheDescriptorEvenWhenTheProbeAccepted) {
 TEST(PluginLoaderInProcess, ProbeWithoutVerdictQuarantines) {
   sdk::testing::ScriptedProcessRunner runner;
   sdk::testing::CapturingLogger log;
-  PluginLoader loader("/unused/probe", runner, log);
+  testing::TempDir store;
+  PluginLoader loader("/unused/probe", store.path(), runner, log);
   runner.push_exit(1, {"==1==ERROR: AddressSanitizer: SEGV on unknown address"});
   auto r = loader.load(testing::strategy_spec("good-strategy", fixture("good-strategy")));
   EXPECT_EQ(r.status, LoadStatus::quarantined);

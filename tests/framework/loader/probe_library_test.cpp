@@ -15,7 +15,8 @@ class ProbeLibraryTest : public ::testing::Test {
  protected:
   PosixProcessRunner runner;
   sdk::testing::CapturingLogger log;
-  PluginLoader loader{testing::probe_program(), runner, log};
+  testing::TempDir store;  // the loader's plugin store
+  PluginLoader loader{testing::probe_program(), store.path(), runner, log};
   testing::TempDir dir;
 };
 
