@@ -23,13 +23,16 @@ std::filesystem::path temporary_in(const std::filesystem::path& dir, const std::
                 std::to_string(counter.fetch_add(1)) + ".tmp");
 }
 
-// Copies `source` to `target` (created 0600, exclusive); "" or the reason.
-std::string copy_bytes(const std::filesystem::path& source, const std::filesystem::path& target) {
+// Copies `source` to `target` (created 0600, exclusive); "" or the reason. `create_errno`: why
+// `target` could not be created, 0 when it could.
+std::string copy_bytes(const std::filesystem::path& source, const std::filesystem::path& target,
+                       int& create_errno) {
   const int in = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
   if (in < 0) return source.string() + ": cannot be read: " + errno_text(errno);
   const int out = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (out < 0) {
     const int err = errno;
+    create_errno = err;
     ::close(in);
     return "cannot create " + target.string() + ": " + errno_text(err);
   }
@@ -69,21 +72,44 @@ bool reusable(const std::filesystem::path& copy, const std::string& sha256) {
   return sha256_file(copy).value_or("") == sha256;
 }
 
+// Whether an error creating a file means "this process may not write there" (as opposed to a
+// broken source or a full disk, which are reported).
+bool not_writable(int err) { return err == EACCES || err == EPERM || err == EROFS; }
+
 }  // namespace
+
+PluginStore::~PluginStore() {
+  if (fallback_dir_.empty()) return;
+  fallback_.reset();
+  std::error_code ec;
+  std::filesystem::remove_all(fallback_dir_, ec);
+}
 
 StoredPlugin PluginStore::put(const std::filesystem::path& source) const {
   StoredPlugin stored;
   const std::string name = source.filename().string();
   std::error_code ec;
-  std::filesystem::create_directories(root_, ec);  // a failure shows when the copy is written
+  std::error_code dir_error;
+  std::filesystem::create_directories(root_, dir_error);  // a failure shows when the copy is written
   const auto tmp = temporary_in(root_, name);
-  if (auto why = copy_bytes(source, tmp); !why.empty()) {
+  int create_errno = 0;
+  if (auto why = copy_bytes(source, tmp, create_errno); !why.empty()) {
     std::filesystem::remove(tmp, ec);
-    // A store this process cannot write (a read-only command run as another user, a read-only
-    // state folder) still serves the copies a daemon made; anything else is refused.
+    // A store this process cannot write still serves the copies a daemon made.
     if (auto hash = sha256_file(source)) {
       const auto existing = root_ / *hash / name;
       if (reusable(existing, *hash)) return StoredPlugin{existing, *hash, ""};
+    }
+    if (not_writable(create_errno) || (dir_error && not_writable(dir_error.value()))) {
+      std::lock_guard lock(fallback_mutex_);
+      if (!fallback_) {
+        std::string pattern = (std::filesystem::temp_directory_path(ec) / "selfheal-plugins-XXXXXX").string();
+        if (::mkdtemp(pattern.data()) != nullptr) {
+          fallback_dir_ = pattern;
+          fallback_ = std::make_unique<PluginStore>(fallback_dir_);
+        }
+      }
+      if (fallback_) return fallback_->put(source);
     }
     stored.error = why;
     return stored;

@@ -62,6 +62,22 @@ TEST(ReadOnlyState, StatusHistoryAndDiagnoseWorkInAStateFolderTheUserCannotWrite
   EXPECT_EQ(diagnose.exit, 0) << diagnose.out << diagnose.err;
   EXPECT_NE(diagnose.out.find("healthy"), std::string::npos) << diagnose.out;
 
+  // No plugin copies a daemon made: the plugins load from a private copy of this process, the
+  // state folder stays unwritten, and the private copy is gone when the command ends.
+  std::filesystem::remove_all(h.state_dir() / "plugins");
+  const auto private_stores = [] {
+    std::size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(std::filesystem::temp_directory_path()))
+      n += e.path().filename().string().rfind("selfheal-plugins-", 0) == 0 ? 1 : 0;
+    return n;
+  };
+  const std::size_t stores_before = private_stores();
+  auto fresh = run_as_user("diagnose --config " + h.manifest_file().string(), scratch);
+  EXPECT_EQ(fresh.exit, 0) << fresh.out << fresh.err;
+  EXPECT_NE(fresh.out.find("healthy"), std::string::npos) << fresh.out;
+  EXPECT_FALSE(std::filesystem::exists(h.state_dir() / "plugins"));
+  EXPECT_EQ(private_stores(), stores_before);
+
   // No database yet (a fresh, read-only state): an empty history, not an error.
   std::filesystem::remove(h.state_dir() / "history.db");
   auto empty = run_as_user("history" + config, scratch);
