@@ -18,6 +18,12 @@ CrateLock::CrateLock(const std::filesystem::path& file, const sdk::Clock& clock,
     error_ = "cannot open " + file.string() + ": " + std::strerror(errno);
     return;
   }
+  // A fix named in the file was running when this caller arrived: it joined that fix, even when
+  // the fix ends before this process first tries the lock (seen under ASan: the holder finished
+  // between this open and the first flock, and the caller then reported "nothing to fix").
+  // The holder clears the file only after recording its outcome, so the id is never of a fix
+  // whose outcome cannot be read.
+  waited_for_ = holder();
   while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK && errno != EINTR) {
       error_ = "cannot lock " + file.string() + ": " + std::strerror(errno);
