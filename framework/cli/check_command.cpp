@@ -40,9 +40,41 @@ std::vector<ManifestError> plugin_revealed_errors(const Manifest& m) {
 std::optional<Manifest> load_or_report(const Args& args) {
   auto load = load_manifest(args.config());
   if (load.manifest) return std::move(load.manifest);
-  for (const auto& e : load.errors) std::cerr << e.to_string() << "\n";
-  std::cerr << load.errors.size() << " error(s) in " << args.config() << "; nothing loaded\n";
+  report_manifest_errors(args, args.config(), load.errors);
   return std::nullopt;
+}
+
+void report_manifest_errors(const Args& args, const std::string& file,
+                            const std::vector<ManifestError>& errors) {
+  for (const auto& e : errors) std::cerr << e.to_string() << "\n";
+  std::cerr << errors.size() << " error(s) in " << file << "; nothing loaded\n";
+  // A --json reader gets the verdict on stdout too, not an empty line.
+  if (args.has("json")) {
+    boost::json::array list;
+    for (const auto& e : errors)
+      list.push_back(boost::json::object{{"file", e.where.file.string()},
+                                         {"line", e.where.line},
+                                         {"column", e.where.column},
+                                         {"key", e.key},
+                                         {"message", e.message},
+                                         {"text", e.to_string()}});
+    std::cout << boost::json::serialize(boost::json::object{
+                     {"valid", false}, {"file", file}, {"errors", std::move(list)}})
+              << "\n";
+  }
+}
+
+bool crate_is_known(const Manifest& m, const Args& args) {
+  const auto name = args.option("crate");
+  if (!name) return true;
+  std::string names;
+  for (const auto& c : m.crates) {
+    if (c.name == *name) return true;
+    names += (names.empty() ? "" : ", ") + c.name;
+  }
+  std::cerr << "selfheal " << args.command << ": unknown crate '" << *name
+            << "'; the manifest has: " << names << "\n";
+  return false;
 }
 
 int run_check(const Args& args) {
@@ -50,8 +82,7 @@ int run_check(const Args& args) {
   if (!manifest) return kInvalidManifest;
   const auto& m = *manifest;
   if (auto errors = plugin_revealed_errors(m); !errors.empty()) {
-    for (const auto& e : errors) std::cerr << e.to_string() << "\n";
-    std::cerr << errors.size() << " error(s) in " << m.file.string() << "; nothing loaded\n";
+    report_manifest_errors(args, m.file.string(), errors);
     return kInvalidManifest;
   }
   if (args.has("json")) {

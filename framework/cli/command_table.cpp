@@ -23,7 +23,8 @@ const std::vector<Command>& commands() {
        {"config", "listen"}, {"help"}, &run_serve},
       {"check", "validate a manifest and print what it would load",
        "usage: selfheal check [--config F] [--json]\n"
-       "  Validates the manifest; prints every error as file:line:column: key: message.\n"
+       "  Validates the manifest; prints every error as file:line:column: key: message (with\n"
+       "  --json also {valid: false, file, errors: [{file, line, column, key, message, text}]}).\n"
        "exit: 0 valid, 3 invalid\n",
        {"config"}, {"help", "json"}, &run_check},
       {"plugins", "load every plugin and list its descriptor and status",
@@ -35,23 +36,28 @@ const std::vector<Command>& commands() {
       {"diagnose", "diagnose the crate once",
        "usage: selfheal diagnose [--config F] [--crate NAME] [--json]\n"
        "  Runs the diagnosers in manifest order; prints the first issue, or healthy.\n"
-       "exit: 0 healthy, 1 issue found, 3 invalid manifest\n",
+       "exit: 0 healthy, 1 issue found, 2 unknown --crate, 3 invalid manifest\n",
        {"config", "crate"}, {"help", "json"}, &run_diagnose},
       {"fix", "diagnose and repair once",
        "usage: selfheal fix [--config F] [--crate NAME] [--json]\n"
        "  Diagnoses, runs the mapped strategy chain and verifies with a fresh diagnosis.\n"
-       "exit: 0 was healthy, 5 fixed, 1 not fixed, 3 invalid manifest\n",
+       "exit: 0 was healthy, 5 fixed, 1 not fixed, 2 unknown --crate, 3 invalid manifest\n",
        {"config", "crate"}, {"help", "json"}, &run_fix},
       {"clean-build", "clean the crate's target and rebuild",
        "usage: selfheal clean-build [--config F] [--crate NAME] [--json]\n"
-       "exit: 5 rebuilt and healthy, 1 failed, 3 invalid manifest\n",
+       "  Runs the clean_build strategy (the crate's build output removed, then rebuilt) and\n"
+       "  verifies with a fresh diagnosis.\n"
+       "exit: 5 rebuilt and healthy, 1 failed, 2 unknown --crate, 3 invalid manifest\n",
        {"config", "crate"}, {"help", "json"}, &run_clean_build},
       {"status", "the healer's status and recent fixes",
        "usage: selfheal status [--config F] [--json]\n"
+       "  Totals, success rate, retry counts and recent fixes from the state folder's history\n"
+       "  (read-only; a running serve's current fix shows in GET /self-healing/status).\n"
        "exit: 0, 3 invalid manifest\n",
        {"config"}, {"help", "json"}, &run_status},
       {"history", "recorded fix attempts, newest first",
        "usage: selfheal history [--config F] [--limit N] [--json]\n"
+       "  Every recorded strategy attempt, newest first (--limit N: the N newest; default 20).\n"
        "exit: 0, 2 bad --limit, 3 invalid manifest\n",
        {"config", "limit"}, {"help", "json"}, &run_history},
       {"components", "the components and their implementations",

@@ -22,6 +22,12 @@ const std::vector<Command>& commands();
 
 // Loads and validates the manifest named by --config; prints the errors and returns nullopt.
 std::optional<Manifest> load_or_report(const Args& args);
+// Prints manifest errors as file:line:column lines on stderr and, with --json, as
+// {"valid": false, "file", "errors": [{file, line, column, key, message, text}]} on stdout.
+void report_manifest_errors(const Args& args, const std::string& file,
+                            const std::vector<ManifestError>& errors);
+// False (with the manifest's crate names on stderr) when --crate names no crate of the manifest.
+bool crate_is_known(const Manifest& m, const Args& args);
 
 int run_check(const Args& args);
 int run_plugins(const Args& args);

@@ -29,6 +29,7 @@ int fix_exit_code(const FixOutcome& f) {
 int run_diagnose(const Args& args) {
   auto manifest = load_or_report(args);
   if (!manifest) return kInvalidManifest;
+  if (!crate_is_known(*manifest, args)) return kUsage;
   Host::Options options;
   options.read_only = true;  // diagnosing only looks: a read-only state folder is fine
   Host host(std::move(*manifest), options);
@@ -53,6 +54,7 @@ int run_diagnose(const Args& args) {
 int run_fix(const Args& args) {
   auto manifest = load_or_report(args);
   if (!manifest) return kInvalidManifest;
+  if (!crate_is_known(*manifest, args)) return kUsage;
   Host host(std::move(*manifest), {});
   FixRequest request;
   request.crate = args.option("crate").value_or("");
@@ -73,6 +75,7 @@ int run_fix(const Args& args) {
 int run_clean_build(const Args& args) {
   auto manifest = load_or_report(args);
   if (!manifest) return kInvalidManifest;
+  if (!crate_is_known(*manifest, args)) return kUsage;
   Host host(std::move(*manifest), {});
   FixRequest request;
   request.crate = args.option("crate").value_or("");
