@@ -21,6 +21,8 @@
 #include "manifest/manifest.hpp"
 #include "runtime/host.hpp"
 
+#include "eventually.hpp"
+
 namespace selfheal::testing {
 
 struct HarnessOptions {
@@ -178,17 +180,6 @@ class HealerHarness {
 // PATH); empty when there is none.
 inline std::filesystem::path real_cargo() {
   return ToolchainSearchPath::from_environment({}).find("cargo").value_or(std::filesystem::path());
-}
-
-// Polls `condition` until it holds or `timeout` passes.
-template <class F>
-bool eventually(F condition, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    ::poll(nullptr, 0, 20);  // the polling interval; the deadline bounds the wait
-  }
-  return condition();
 }
 
 }  // namespace selfheal::testing

@@ -17,6 +17,8 @@
 #include "process/proc_file.hpp"
 #include "serve_process.hpp"
 
+#include "eventually.hpp"
+
 namespace selfheal::testing {
 
 struct ServeWorld {
@@ -146,16 +148,6 @@ inline std::vector<pid_t> processes_mentioning(const std::string& needle) {
     if (cmdline.find(needle) != std::string::npos && !process_gone(pid)) found.push_back(pid);
   }
   return found;
-}
-
-template <class F>
-bool eventually(F condition, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    ::poll(nullptr, 0, 20);  // the polling interval; the deadline bounds the wait
-  }
-  return condition();
 }
 
 }  // namespace selfheal::testing

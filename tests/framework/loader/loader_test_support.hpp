@@ -19,6 +19,8 @@
 #include "process/process_runner.hpp"
 #include "selfheal/sdk/testing/fake_context.hpp"
 
+#include "temp_dir.hpp"
+
 namespace selfheal::testing {
 
 inline std::filesystem::path fixture(const std::string& stem) {
@@ -40,26 +42,6 @@ inline PluginSpec spec(sdk::PluginKind kind, std::string name, std::filesystem::
 inline PluginSpec strategy_spec(const std::string& name, const std::filesystem::path& library) {
   return spec(sdk::PluginKind::strategy, name, library);
 }
-
-// A fresh private directory (0700), removed with its content on destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "selfheal-loader-XXXXXX");
-    if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
 
 inline std::vector<char> read_bytes(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);

@@ -12,29 +12,19 @@
 #include <string_view>
 
 #include "manifest/manifest.hpp"
+#include "temp_dir.hpp"
 
 namespace selfheal::manifest_testing {
 
-// A fresh folder (mkdtemp), removed with its content on destruction.
+// A fresh folder (testing::TempDir) with helpers to write manifests and crates into it.
 class TempTree {
  public:
-  TempTree() {
-    std::string pattern = std::filesystem::temp_directory_path() / "selfheal-manifest-XXXXXX";
-    if (::mkdtemp(pattern.data()) != nullptr) root_ = pattern;
-  }
-  ~TempTree() {
-    std::error_code ec;
-    std::filesystem::remove_all(root_, ec);
-  }
-  TempTree(const TempTree&) = delete;
-  TempTree& operator=(const TempTree&) = delete;
-
-  const std::filesystem::path& root() const { return root_; }
-  std::filesystem::path operator/(const std::filesystem::path& p) const { return root_ / p; }
+  const std::filesystem::path& root() const { return dir_.path(); }
+  std::filesystem::path operator/(const std::filesystem::path& p) const { return dir_ / p; }
 
   // Writes `text` to root/relative (creating folders); returns the absolute path.
   std::filesystem::path write(const std::filesystem::path& relative, std::string_view text = {}) {
-    std::filesystem::path p = root_ / relative;
+    std::filesystem::path p = root() / relative;
     std::filesystem::create_directories(p.parent_path());
     std::ofstream(p, std::ios::binary) << text;
     return p;
@@ -45,7 +35,7 @@ class TempTree {
   }
 
  private:
-  std::filesystem::path root_;
+  selfheal::testing::TempDir dir_{"selfheal-manifest"};
 };
 
 // Drops the one newline that follows R"( so that line 1 of a test text is its first line.

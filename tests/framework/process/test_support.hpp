@@ -15,37 +15,10 @@
 #include "process/proc_file.hpp"
 #include "selfheal/sdk/process.hpp"
 
+#include "eventually.hpp"
+#include "temp_dir.hpp"
+
 namespace selfheal::testing {
-
-// A fresh directory, removed with its content on destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "selfheal-proc-XXXXXX");
-    if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
-// Polls `condition` until it holds or `limit` passes; returns its last value.
-template <typename Condition>
-bool eventually(Condition condition, std::chrono::milliseconds limit = std::chrono::seconds(5)) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() >= deadline) return condition();
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return true;
-}
 
 inline std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path);
