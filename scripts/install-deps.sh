@@ -17,7 +17,8 @@ packages=(
   libyaml-cpp-dev libgtest-dev libgmock-dev libsqlite3-dev libbenchmark-dev
   curl  # tests/sdk: the installed host's HTTP API
   libhiredis-dev redis-server  # the fleet's Redis client, and the server its tests start
-  libssl-dev  # libcrypto: Ed25519 signatures of fleet entries
+  libxxhash-dev  # XXH64 of the C++ components (the Bloom filter, the sliding window)
+  libssl-dev  # libcrypto: SHA-256 of plugins and artifacts, Ed25519 signatures of fleet entries
   chromium  # tests/browser: the status page in a real browser
   sccache  # the build cache (settings.build_cache) and its tests
 )

@@ -1,11 +1,13 @@
-// SHA-256 (FIPS 180-4) of bytes and of files, as lower-case hex. Used to identify plugin
-// libraries and Rust artifacts by content. Not MT safe per object; the free functions are.
+// SHA-256 (FIPS 180-4) of bytes and of files, as lower-case hex, computed by OpenSSL's libcrypto.
+// Used to identify plugin libraries and Rust artifacts by content. Not MT safe per object; the
+// free functions are.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -17,18 +19,17 @@ namespace selfheal {
 class Sha256 {
  public:
   Sha256();
+  ~Sha256();
+  Sha256(Sha256&&) noexcept;
+  Sha256& operator=(Sha256&&) noexcept;
   void update(std::span<const std::uint8_t> bytes);
   void update(std::string_view bytes);
   std::array<std::uint8_t, 32> digest();  // finishes; the object must not be updated afterwards
   std::string hex();                      // digest() as 64 lower-case hex digits
 
  private:
-  void compress(const std::uint8_t* block);
-
-  std::array<std::uint32_t, 8> state_;
-  std::array<std::uint8_t, 64> buffer_{};
-  std::size_t buffered_ = 0;
-  std::uint64_t total_bytes_ = 0;
+  struct Context;  // libcrypto's EVP_MD_CTX, kept out of this header
+  std::unique_ptr<Context> context_;
 };
 
 std::string sha256_hex(std::span<const std::uint8_t> bytes);

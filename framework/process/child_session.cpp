@@ -1,13 +1,11 @@
 #include "process/child_session.hpp"
 
 #include <signal.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
-#include <cerrno>
 #include <utility>
 
 #include "process/process_group.hpp"
@@ -30,21 +28,26 @@ constexpr std::size_t kDrainLimit = 4 * 1024 * 1024;
 ChildSession::Pipe::Pipe(asio::io_context& io, UniqueFd fd, sdk::OutputStream which)
     : descriptor(io, fd.release()), stream(which), buffer(kReadChunk) {}
 
-ChildSession::ChildSession(SpawnedChild child, std::chrono::milliseconds timeout,
+ChildSession::ChildSession(asio::io_context& io, SpawnedChild child,
+                           std::chrono::milliseconds timeout,
                            std::optional<sdk::CancellationToken> cancellation,
                            OutputCollector& output)
-    : pid_(child.pid),
+    : io_(io),
+      process_(std::move(child.process)),
+      pid_(process_.id()),
       timeout_(timeout),
       cancellation_(std::move(cancellation)),
       output_(output),
+      child_pidfd_(std::move(child.pidfd)),
       out_(io_, std::move(child.out), sdk::OutputStream::out),
       err_(io_, std::move(child.err), sdk::OutputStream::err) {}
 
 ChildSession::~ChildSession() {
   if (reaped_) return;
   kill_group_and_wait(pid_, kGroupGoneLimit);
-  while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
-  }
+  boost::system::error_code ignored;
+  process_.wait(ignored);
+  process_.detach();  // see finish()
 }
 
 SessionOutcome ChildSession::run() {
@@ -75,9 +78,8 @@ void ChildSession::read_next(Pipe& pipe) {
 // A pidfd becomes readable when the child exits, without reaping it: the zombie keeps the
 // group id reserved until we have made sure the group is gone.
 void ChildSession::watch_exit() {
-  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
-  if (pidfd < 0) return;  // old kernel or seccomp: the poll timer checks instead
-  pidfd_.emplace(io_, pidfd);
+  if (!child_pidfd_) return;  // old kernel or seccomp: the poll timer checks instead
+  pidfd_.emplace(io_, child_pidfd_.release());
   pidfd_->async_wait(asio::posix::descriptor_base::wait_read,
                      [this](const boost::system::error_code& ec) {
                        if (ec == asio::error::operation_aborted) return;
@@ -153,14 +155,14 @@ void ChildSession::finish() {
   err_.descriptor.close();
   output_.finish(sdk::OutputStream::out);
   output_.finish(sdk::OutputStream::err);
-  int status = 0;
-  pid_t waited = -1;
-  do {
-    waited = ::waitpid(pid_, &status, 0);
-  } while (waited < 0 && errno == EINTR);
+  boost::system::error_code ec;
+  process_.wait(ec);
+  // Let go of the reaped pid: v2's destructor would waitpid and SIGKILL it again, and by then it
+  // may belong to another child of this host (the exit status stays in process_).
+  process_.detach();
   reaped_ = true;
-  outcome_.wait_status = status;
-  outcome_.status_known = waited == pid_;
+  outcome_.wait_status = process_.native_exit_code();
+  outcome_.status_known = !ec;
 }
 
 }  // namespace selfheal::process

@@ -1,6 +1,7 @@
 // Watching one started child until it and its process group are gone: reads its output, waits
-// for its exit, enforces the timeout and the cancellation. Used by one thread; every session has
-// its own io_context, so sessions on different threads share nothing.
+// for its exit, enforces the timeout and the cancellation. Used by one thread; every session runs
+// its own io_context (the one its child was spawned on), so sessions on different threads share
+// nothing.
 #pragma once
 
 #include <sys/types.h>
@@ -8,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/process/v2/process.hpp>
 #include <chrono>
 #include <optional>
 #include <vector>
@@ -28,8 +30,8 @@ struct SessionOutcome {
 
 class ChildSession {
  public:
-  // Takes ownership of the child; `output` must outlive the session.
-  ChildSession(SpawnedChild child, std::chrono::milliseconds timeout,
+  // Takes ownership of the child, spawned on `io`; `io` and `output` must outlive the session.
+  ChildSession(boost::asio::io_context& io, SpawnedChild child, std::chrono::milliseconds timeout,
                std::optional<sdk::CancellationToken> cancellation, OutputCollector& output);
   // Kills and reaps the child if run() did not complete (an exception from a callback).
   ~ChildSession();
@@ -61,14 +63,18 @@ class ChildSession {
   void drain(Pipe& pipe);
   void finish();
 
-  boost::asio::io_context io_{1};  // first: outlives every I/O object below
-  pid_t pid_;
+  boost::asio::io_context& io_;
+  boost::process::v2::process process_;  // waits, reaps and gives the exit status
+  pid_t pid_;                            // also the group id
   std::chrono::milliseconds timeout_;
   std::optional<sdk::CancellationToken> cancellation_;
   OutputCollector& output_;
+  UniqueFd child_pidfd_;  // handed to pidfd_ by watch_exit()
   Pipe out_;
   Pipe err_;
-  std::optional<boost::asio::posix::stream_descriptor> pidfd_;  // readable once the child exits
+  // Readable once the child exits; a pidfd of our own, since process_'s async_wait would reap
+  // the child, and the group id must stay reserved until the group is gone.
+  std::optional<boost::asio::posix::stream_descriptor> pidfd_;
   boost::asio::steady_timer poll_timer_{io_};
   boost::asio::steady_timer timeout_timer_{io_};
   bool exited_ = false;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include <boost/asio/io_context.hpp>
 #include <exception>
 #include <string>
 #include <system_error>
@@ -75,16 +76,17 @@ sdk::ProcessResult PosixProcessRunner::run_or_throw(const sdk::ProcessSpec& spec
   process::OutputCollector output(spec);
   if (auto error = output.open_log(spec); !error.empty()) return not_started(std::move(error));
 
-  auto child = process::spawn_child({.executable = program.path,
-                                     .argv = spec.argv,
-                                     .environment = process::child_environment(spec),
-                                     .working_directory = spec.working_directory});
-  if (child.pid < 0) return not_started(std::move(child.error));
-  const pid_t pid = child.pid;
+  boost::asio::io_context io{1};  // this run's: the child's handle, its pipes, the timers
+  auto child = process::spawn_child(io, {.executable = program.path,
+                                         .argv = spec.argv,
+                                         .environment = process::child_environment(spec),
+                                         .working_directory = spec.working_directory});
+  if (!child.error.empty()) return not_started(std::move(child.error));
+  const pid_t pid = child.process.id();
   log("pid " + std::to_string(pid) + " started: " + describe(spec));
 
   if (registry_) registry_->add(pid);
-  process::ChildSession session(std::move(child), spec.timeout, spec.cancellation, output);
+  process::ChildSession session(io, std::move(child), spec.timeout, spec.cancellation, output);
   const auto outcome = session.run();
   if (registry_ && outcome.group_gone) registry_->remove(pid);
 

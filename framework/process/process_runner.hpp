@@ -1,4 +1,5 @@
-// The host's sdk::ProcessRunner for POSIX: spawns with fork/exec (spawn.hpp), waits with Asio.
+// The host's sdk::ProcessRunner for POSIX: starts children through Boost.Process v2 with our own
+// allocation-free launcher (spawn.hpp), reads and waits with Asio.
 // MT safe: run() may be called from several threads at once; every call has its own
 // io_context and blocks until the child and its process group are gone.
 #pragma once

@@ -1,13 +1,14 @@
 #include "process/program_lookup.hpp"
 
-#include <unistd.h>
-
+#include <boost/process/v2/environment.hpp>
 #include <cstdlib>
 #include <string_view>
 #include <vector>
 
 namespace selfheal::process {
 namespace {
+
+namespace bp = boost::process::v2;
 
 std::vector<std::filesystem::path> split_path(std::string_view path_variable) {
   std::vector<std::filesystem::path> dirs;
@@ -23,7 +24,12 @@ std::vector<std::filesystem::path> split_path(std::string_view path_variable) {
 }
 
 std::vector<std::filesystem::path> search_dirs(const sdk::ProcessSpec& spec) {
-  if (!spec.search_path.empty()) return spec.search_path;
+  if (!spec.search_path.empty()) {
+    std::vector<std::filesystem::path> dirs;
+    for (const auto& dir : spec.search_path)
+      if (!dir.empty()) dirs.push_back(dir);  // as in split_path
+    return dirs;
+  }
   if (const auto it = spec.environment.find("PATH"); it != spec.environment.end()) {
     return split_path(it->second);
   }
@@ -31,13 +37,7 @@ std::vector<std::filesystem::path> search_dirs(const sdk::ProcessSpec& spec) {
   return split_path(host_path != nullptr ? host_path : "");
 }
 
-bool is_executable_file(const std::filesystem::path& candidate) {
-  std::error_code ec;
-  return std::filesystem::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0;
-}
-
 std::string join(const std::vector<std::filesystem::path>& dirs) {
-  if (dirs.empty()) return "(empty)";
   std::string joined;
   for (const auto& dir : dirs) {
     if (!joined.empty()) joined += ':';
@@ -53,12 +53,17 @@ ProgramLookup find_program(const sdk::ProcessSpec& spec) {
   const std::string& name = spec.argv.front();
   if (name.find('/') != std::string::npos) return {name, {}};
 
+  // Boost.Process v2 searches the PATH of an environment (first executable regular file wins).
+  // It gets one built from `dirs`, which has no empty entry (that would mean the current
+  // directory). A directory whose name contains ':' cannot be expressed in a PATH, as in a shell.
   const auto dirs = search_dirs(spec);
-  for (const auto& dir : dirs) {
-    auto candidate = dir / name;
-    if (is_executable_file(candidate)) return {std::move(candidate), {}};
+  const std::string path_value = join(dirs);
+  if (!dirs.empty()) {
+    const std::vector<bp::environment::key_value_pair> environment{{"PATH", path_value}};
+    const auto found = bp::environment::find_executable(name, environment);
+    if (!found.empty()) return {found.native(), {}};
   }
-  return {{}, name + ": not found in search path " + join(dirs)};
+  return {{}, name + ": not found in search path " + (dirs.empty() ? "(empty)" : path_value)};
 }
 
 }  // namespace selfheal::process

@@ -1,11 +1,10 @@
-// Starting a child: its own process group, stdin on /dev/null, stdout and stderr on pipes, a
-// given environment and working directory, none of the host's other descriptors. fork and exec
-// directly, with nothing allocated in between (spawn.cpp says why not Boost.Process v2's
-// launcher); waiting and reading are Asio's (child_session.hpp). MT safe.
+// Starting a child for a ProcessSpec: its stdout and stderr on pipes, the rest as
+// AllocationFreeLauncher (allocation_free_launcher.hpp) sets it up, and a Boost.Process v2
+// process attached to it for waiting, exit status and termination. MT safe.
 #pragma once
 
-#include <sys/types.h>
-
+#include <boost/asio/io_context.hpp>
+#include <boost/process/v2/process.hpp>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -22,14 +21,17 @@ struct SpawnRequest {
 };
 
 struct SpawnedChild {
-  pid_t pid = -1;  // also the process group id; -1 when the spawn failed
+  // Attached to the child, whose pid is also its process group id; empty (id() -1) when the
+  // spawn failed. Destroying it kills the child (not its group) and reaps it.
+  boost::process::v2::process process;
+  UniqueFd pidfd;  // see AllocationFreeLauncher::take_pidfd
   UniqueFd out;    // read ends of the child's stdout and stderr
   UniqueFd err;
   std::string error;  // why the spawn failed
 };
 
-// Never leaves a child behind on failure: a child whose exec failed is reaped here.
-// May throw std::bad_alloc and the like; the child is then killed and reaped first.
-SpawnedChild spawn_child(const SpawnRequest& request);
+// The child's process and pipes live on `io`, which must outlive them. Never leaves a child
+// behind on failure. May throw std::bad_alloc and the like; the child is then killed and reaped.
+SpawnedChild spawn_child(boost::asio::io_context& io, const SpawnRequest& request);
 
 }  // namespace selfheal::process
