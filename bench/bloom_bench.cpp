@@ -9,7 +9,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "components/gates.hpp"
+#include "components/kinds/bloom_filter_kind.hpp"
 #include "cpp_bloom_filter.hpp"
 
 using namespace selfheal;

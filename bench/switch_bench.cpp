@@ -5,7 +5,7 @@
 
 #include <chrono>
 
-#include "components/gates.hpp"
+#include "components/kinds/bloom_filter_kind.hpp"
 #include "components/read_section.hpp"
 #include "cpp_bloom_filter.hpp"
 

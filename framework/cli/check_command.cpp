@@ -4,7 +4,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "core/log.hpp"
-#include "loader/component_mapping.hpp"
+#include "components/component_mapping.hpp"
 #include "loader/plugin_loader.hpp"
 #include "process/process_runner.hpp"
 

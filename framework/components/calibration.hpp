@@ -8,17 +8,17 @@
 #include <map>
 #include <string>
 
+#include "components/component_kind.hpp"
 #include "components/implementation_choice.hpp"
 #include "selfheal/sdk/component.hpp"
 
 namespace selfheal {
 
-// One pass of the benchmark for a component of kind `component` ("bloom_filter", ...):
-// operations per microsecond.
-double benchmark_once(const std::string& component, sdk::Component& instance);
+// One pass of the kind's workload (ComponentKind::workload): operations per microsecond.
+double benchmark_once(const ComponentKind& kind, sdk::Component& instance);
 
 // `rounds` scores per instance, measured as described above.
-RoundScores calibrate_together(const std::string& component,
+RoundScores calibrate_together(const ComponentKind& kind,
                                const std::map<std::string, sdk::Component*>& instances, int rounds);
 
 }  // namespace selfheal

@@ -4,8 +4,8 @@
 
 #include "components/calibration.hpp"
 #include "components/implementation_choice.hpp"
+#include "components/component_mapping.hpp"
 #include "host/crate_settings.hpp"
-#include "loader/component_mapping.hpp"
 
 namespace selfheal {
 namespace {
@@ -35,7 +35,7 @@ std::string default_implementation(const ManagedComponent& c, const std::vector<
 
 ComponentLoader::ComponentLoader(const Manifest& manifest, const std::vector<PluginRecord>& records,
                                  Healer& healer, std::map<std::string, ArtifactStore*> stores,
-                                 std::shared_ptr<LogSink> log)
+                                 std::shared_ptr<LogSink> log, const ComponentKindRegistry& kinds)
     : manifest_(manifest), healer_(healer), stores_(std::move(stores)), log_(std::move(log), "components") {
   std::map<std::string, const PluginRecord*> plugins;
   for (const auto& r : records)
@@ -44,7 +44,9 @@ ComponentLoader::ComponentLoader(const Manifest& manifest, const std::vector<Plu
   for (const auto& spec : manifest_.components) {
     ManagedComponent c;
     c.spec = spec;
-    if (spec.name == sdk::component::memory_pool) c.pool_generations = std::make_shared<PoolGenerations>();
+    c.kind = kinds.find(spec.name);
+    if (!c.kind) log_.error(spec.name + ": no component kind of this name is registered");
+    if (c.kind && c.kind->make_wrapper) c.wrapper = c.kind->make_wrapper();
     for (const auto& [impl_name, plugin_name] : spec.implementations) {
       Implementation impl;
       impl.name = impl_name;
@@ -52,12 +54,13 @@ ComponentLoader::ComponentLoader(const Manifest& manifest, const std::vector<Plu
       auto it = plugins.find(plugin_name);
       const bool loaded =
           it != plugins.end() && it->second->status == LoadStatus::loaded && it->second->object;
-      if (loaded && (it->second->component != spec.name || !is_served_component(spec.name))) {
-        // Its objects would be cast to this component's interface: refuse before any cast.
-        impl.error = "plugin " + plugin_name + " creates " +
-                     (it->second->component.empty() ? std::string("an unknown component")
-                                                    : it->second->component) +
-                     ", not " + spec.name;
+      // Its objects would be cast to the kind's interface: refuse a mis-mapped one before any cast.
+      const std::string refused =
+          !loaded                         ? std::string()
+          : it->second->component.empty() ? "plugin " + plugin_name + " creates an unknown component"
+                                          : component_mapping_error(kinds, spec.name, impl_name, *it->second);
+      if (!refused.empty()) {
+        impl.error = refused;
         log_.error(spec.name + ": " + impl_name + ": " + impl.error);
       } else if (loaded) {
         impl.factory = std::shared_ptr<sdk::ComponentImplementation>(
@@ -81,7 +84,7 @@ ComponentLoader::ComponentLoader(const Manifest& manifest, const std::vector<Plu
         continue;
       }
       if (!c.handle) {
-        c.handle = make_handle(c, std::move(instance));
+        c.handle = c.kind->make_handle(std::move(instance));
         c.active = name;
         log_.info(spec.name + ": serving with " + name);
       }
@@ -113,31 +116,17 @@ std::unique_ptr<sdk::Component> ComponentLoader::create(ManagedComponent& c, Imp
       error = made.status().message;
       return nullptr;
     }
-    return wrap_pool(c, std::move(made).value());
+    auto instance = std::move(made).value();
+    return c.wrapper ? c.wrapper->wrap(std::move(instance)) : std::move(instance);
   } catch (const std::exception& e) {
     error = std::string("create threw: ") + e.what();
     return nullptr;
   }
 }
 
-std::unique_ptr<sdk::Component> ComponentLoader::wrap_pool(ManagedComponent& c,
-                                                           std::unique_ptr<sdk::Component> pool) {
-  if (!c.pool_generations || !pool) return pool;
-  std::shared_ptr<sdk::MemoryPool> shared(static_cast<sdk::MemoryPool*>(pool.release()));
-  return std::make_unique<TaggedPool>(std::move(shared), c.next_pool_generation++, c.pool_generations);
-}
-
-std::unique_ptr<AnyHandle> ComponentLoader::make_handle(ManagedComponent& c,
-                                                        std::unique_ptr<sdk::Component> initial) {
-  if (c.spec.name == sdk::component::bloom_filter)
-    return std::make_unique<TypedHandle<sdk::BloomFilter, BloomFilterGate>>(std::move(initial));
-  if (c.spec.name == sdk::component::sliding_window)
-    return std::make_unique<TypedHandle<sdk::SlidingWindow, SlidingWindowGate>>(std::move(initial));
-  return std::make_unique<TypedHandle<sdk::MemoryPool, MemoryPoolGate>>(std::move(initial));
-}
-
 void ComponentLoader::calibrate(ManagedComponent& c, const sdk::NativeLibrary* artifact,
                                 const std::string& sha) {
+  if (!c.kind) return;
   std::map<std::string, std::unique_ptr<sdk::Component>> scratch;
   std::map<std::string, sdk::Component*> instances;
   for (auto& [name, impl] : c.implementations) {
@@ -159,7 +148,7 @@ void ComponentLoader::calibrate(ManagedComponent& c, const sdk::NativeLibrary* a
     instances[name] = scratch[name].get();
   }
   const bool deciding = c.spec.prefer == "auto" && instances.size() > 1;
-  auto scores = calibrate_together(c.spec.name, instances, deciding ? kDecidingRounds : 1);
+  auto scores = calibrate_together(*c.kind, instances, deciding ? kDecidingRounds : 1);
   for (auto& [name, rounds] : scores) {
     auto& impl = c.implementations.at(name);
     impl.rounds = std::move(rounds);
@@ -208,7 +197,7 @@ bool ComponentLoader::switch_component(ManagedComponent& c, const std::string& i
   std::unique_ptr<sdk::Component> retired;
   auto result = c.handle ? c.handle->switch_to(std::move(instance)) : AnyHandle::Switch{};
   if (!c.handle) {
-    c.handle = make_handle(c, std::move(instance));
+    c.handle = c.kind->make_handle(std::move(instance));
     result.switched = true;
   }
   if (!result.switched) {
@@ -224,8 +213,7 @@ bool ComponentLoader::switch_component(ManagedComponent& c, const std::string& i
   c.last_switch = std::chrono::system_clock::now();
   ++c.switches;
   c.longest_pause = std::max(c.longest_pause, result.pause);
-  if (c.pool_generations)
-    c.pool_generations->collect(static_cast<TaggedPool&>(c.handle->current()).generation());
+  if (c.wrapper) c.wrapper->after_switch(c.handle->current());
   ComponentChange change{c.spec.name, ""};
   if (needs_artifact(impl)) change.change = "upgraded_to_rust";
   else if (old_artifact) change.change = "fell_back_to_cpp";
@@ -301,11 +289,8 @@ std::vector<ComponentChange> ComponentLoader::check() {
       }
     }
   }
-  for (const auto& crate : manifest_.crates) {
-    (void)crate;
-    healer_.request_check();  // the healer decides, with its retry policy, whether to repair
-    break;
-  }
+  // The healer decides, with its retry policy, whether to repair.
+  if (!manifest_.crates.empty()) healer_.request_check();
   std::vector<ChangeListener> listeners;
   {
     std::lock_guard lock(mutex_);
@@ -335,44 +320,9 @@ void ComponentLoader::record_call_error(const std::string& component) {
   if (trip) request_check();
 }
 
-void ComponentLoader::start() {
-  std::lock_guard lock(mutex_);
-  if (running_) return;
-  running_ = true;
-  loop_checking_ = true;
-  thread_ = std::thread([this] { loop(); });
-}
-
-void ComponentLoader::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    if (!running_) return;
-    running_ = false;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void ComponentLoader::request_check() {
-  {
-    std::lock_guard lock(mutex_);
-    check_requested_ = true;
-  }
-  wake_.notify_all();
-}
-
-void ComponentLoader::loop() {
-  for (;;) {
-    check();
-    std::unique_lock lock(mutex_);
-    loop_checking_ = false;
-    wake_.wait_for(lock, manifest_.settings.check_interval,
-                   [&] { return !running_ || check_requested_; });
-    check_requested_ = false;
-    loop_checking_ = running_;  // with the request taken, in one step: never seen idle between
-    if (!running_) return;
-  }
-}
+void ComponentLoader::start() { worker_.start(); }
+void ComponentLoader::stop() { worker_.stop(); }
+void ComponentLoader::request_check() { worker_.request(); }
 
 void ComponentLoader::on_change(ChangeListener listener) {
   std::lock_guard lock(mutex_);
@@ -382,8 +332,8 @@ void ComponentLoader::on_change(ChangeListener listener) {
 LoaderStatus ComponentLoader::status() const {
   std::lock_guard lock(mutex_);
   LoaderStatus s;
-  s.running = running_;
-  s.idle = !check_requested_ && !loop_checking_;
+  s.running = worker_.running();
+  s.idle = worker_.idle();
   s.check_interval = manifest_.settings.check_interval;
   for (const auto& [name, c] : components_) {
     ComponentStatus cs;
@@ -402,30 +352,16 @@ LoaderStatus ComponentLoader::status() const {
   return s;
 }
 
-template <class Interface, class Gate>
-static ComponentHandle<Interface>* typed(std::map<std::string, ManagedComponent>& components,
-                                         const std::string& name) {
-  auto it = components.find(name);
-  if (it == components.end() || !it->second.handle) return nullptr;
-  return &static_cast<TypedHandle<Interface, Gate>&>(*it->second.handle).handle;
-}
-
-BloomFilterHandle* ComponentLoader::bloom_filter(const std::string& name) {
-  std::lock_guard lock(mutex_);
-  return typed<sdk::BloomFilter, BloomFilterGate>(components_, name);
-}
-SlidingWindowHandle* ComponentLoader::sliding_window(const std::string& name) {
-  std::lock_guard lock(mutex_);
-  return typed<sdk::SlidingWindow, SlidingWindowGate>(components_, name);
-}
-MemoryPoolHandle* ComponentLoader::memory_pool(const std::string& name) {
-  std::lock_guard lock(mutex_);
-  return typed<sdk::MemoryPool, MemoryPoolGate>(components_, name);
-}
-
 std::uint64_t ComponentLoader::trim_memory() {
+  std::vector<std::pair<const AnyHandle*, std::shared_ptr<const ComponentKind>>> trimmable;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [name, c] : components_)
+      if (c.handle && c.kind->trim_memory) trimmable.emplace_back(c.handle.get(), c.kind);
+  }
+  // Outside the lock, like any caller: handles live as long as the loader.
   std::uint64_t freed = 0;
-  if (auto* pool = memory_pool()) freed += pool->call([](sdk::MemoryPool& p) { return p.trim(); });
+  for (const auto& [handle, kind] : trimmable) freed += handle->call(kind->trim_memory);
   return freed;
 }
 

@@ -4,18 +4,21 @@
 // repair and upgrades after a successful fix. MT safe.
 #pragma once
 
-#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "components/artifact_store.hpp"
+#include "components/component_kind_registry.hpp"
+#include "components/kinds/bloom_filter_kind.hpp"
+#include "components/kinds/memory_pool_kind.hpp"
+#include "components/kinds/sliding_window_kind.hpp"
 #include "components/managed_component.hpp"
 #include "core/log.hpp"
+#include "core/periodic_worker.hpp"
 #include "healer/healer.hpp"
 #include "loader/plugin_loader.hpp"
 
@@ -57,10 +60,12 @@ class ComponentLoader {
   using ChangeListener = std::function<void(const ComponentChange&)>;
 
   // `records` are the loader's results (component plugins are taken from them). The healer and
-  // stores must outlive this object.
+  // stores must outlive this object. Each manifest component is served by the kind of its name
+  // in `kinds` (copied: the loader shares the kinds); without one, none of its implementations.
   ComponentLoader(const Manifest& manifest, const std::vector<PluginRecord>& records,
                   Healer& healer, std::map<std::string, ArtifactStore*> stores,
-                  std::shared_ptr<LogSink> log);
+                  std::shared_ptr<LogSink> log,
+                  const ComponentKindRegistry& kinds = builtin_component_kinds());
   ~ComponentLoader();
 
   // Checks every component once: upgrades, falls back, reports the changes.
@@ -75,17 +80,32 @@ class ComponentLoader {
   void on_change(ChangeListener listener);
   LoaderStatus status() const;
 
-  BloomFilterHandle* bloom_filter(const std::string& name = sdk::component::bloom_filter);
-  SlidingWindowHandle* sliding_window(const std::string& name = sdk::component::sliding_window);
-  MemoryPoolHandle* memory_pool(const std::string& name = sdk::component::memory_pool);
-  // Frees what the pools hold (free_memory's trim_host_memory); returns bytes freed.
+  // The handle of component `name` when it is served through `Interface` (its kind's interface);
+  // else null. The handle lives as long as this loader.
+  template <class Interface>
+  ComponentHandle<Interface>* handle(const std::string& name) {
+    std::lock_guard lock(mutex_);
+    auto it = components_.find(name);
+    if (it == components_.end() || !it->second.handle) return nullptr;
+    auto* typed = dynamic_cast<TypedHandle<Interface>*>(it->second.handle.get());
+    return typed ? &typed->handle : nullptr;
+  }
+  BloomFilterHandle* bloom_filter(const std::string& name = sdk::component::bloom_filter) {
+    return handle<sdk::BloomFilter>(name);
+  }
+  SlidingWindowHandle* sliding_window(const std::string& name = sdk::component::sliding_window) {
+    return handle<sdk::SlidingWindow>(name);
+  }
+  MemoryPoolHandle* memory_pool(const std::string& name = sdk::component::memory_pool) {
+    return handle<sdk::MemoryPool>(name);
+  }
+  // Frees what the components hold, for kinds that can (ComponentKind::trim_memory: the pools);
+  // free_memory's trim_host_memory. Returns bytes freed.
   std::uint64_t trim_memory();
 
  private:
   std::unique_ptr<sdk::Component> create(ManagedComponent& c, Implementation& impl,
                                          const sdk::NativeLibrary* artifact, std::string& error);
-  std::unique_ptr<AnyHandle> make_handle(ManagedComponent& c, std::unique_ptr<sdk::Component> initial);
-  std::unique_ptr<sdk::Component> wrap_pool(ManagedComponent& c, std::unique_ptr<sdk::Component> pool);
   // Scores the component's usable implementations together (calibration.hpp); an artifact-backed
   // one whose artifact cannot make the component becomes unavailable.
   void calibrate(ManagedComponent& c, const sdk::NativeLibrary* artifact, const std::string& sha);
@@ -93,7 +113,6 @@ class ComponentLoader {
   bool switch_component(ManagedComponent& c, const std::string& impl_name,
                         const sdk::NativeLibrary* artifact, const std::string& artifact_sha,
                         std::vector<ComponentChange>& changes);
-  void loop();
 
   Manifest manifest_;
   Healer& healer_;
@@ -105,11 +124,9 @@ class ComponentLoader {
   std::mutex check_mutex_;    // one check at a time
   std::map<std::string, ManagedComponent> components_;
   std::vector<ChangeListener> listeners_;
-  bool running_ = false;
-  bool check_requested_ = false;
-  bool loop_checking_ = false;  // the loop's thread is in check(), or about to be
-  std::condition_variable wake_;
-  std::thread thread_;
+  // Runs check() in its loop; last, so that it stops before the rest goes.
+  PeriodicWorker worker_{[this] { check(); },
+                         [this] { return std::chrono::nanoseconds(manifest_.settings.check_interval); }};
 };
 
 }  // namespace selfheal

@@ -10,9 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "components/component_handle.hpp"
-#include "components/gates.hpp"
-#include "components/tagged_pool.hpp"
+#include "components/component_kind.hpp"
+#include "components/typed_handle.hpp"
 #include "manifest/manifest.hpp"
 
 namespace selfheal {
@@ -43,44 +42,13 @@ struct Implementation {
   std::string scored_sha;    // the artifact performance_score was measured on
 };
 
-// Type-erased access to the three handle types.
-class AnyHandle {
- public:
-  virtual ~AnyHandle() = default;
-  struct Switch {
-    bool switched = false;
-    sdk::Status status;
-    std::chrono::nanoseconds pause{0};
-  };
-  virtual Switch switch_to(std::unique_ptr<sdk::Component> next) = 0;
-  virtual sdk::Component& current() = 0;
-};
-
-template <class Interface, class Gate>
-class TypedHandle final : public AnyHandle {
- public:
-  explicit TypedHandle(std::unique_ptr<sdk::Component> initial)
-      : handle(std::unique_ptr<Interface>(static_cast<Interface*>(initial.release())),
-               [](ComponentHandle<Interface>& h) { return std::make_unique<Gate>(h); }) {}
-  Switch switch_to(std::unique_ptr<sdk::Component> next) override {
-    auto r = handle.switch_to(std::unique_ptr<Interface>(static_cast<Interface*>(next.release())));
-    return {r.switched, r.status, r.pause};
-  }
-  sdk::Component& current() override { return handle.current(); }
-  ComponentHandle<Interface> handle;
-};
-
-using BloomFilterHandle = ComponentHandle<sdk::BloomFilter>;
-using SlidingWindowHandle = ComponentHandle<sdk::SlidingWindow>;
-using MemoryPoolHandle = ComponentHandle<sdk::MemoryPool>;
-
 struct ManagedComponent {
   ComponentSpec spec;
   std::map<std::string, Implementation> implementations;
   std::string active;  // name of the active implementation
+  std::shared_ptr<const ComponentKind> kind;  // null: no kind of this name is registered
+  std::unique_ptr<InstanceWrapper> wrapper;    // null unless the kind wraps its instances
   std::unique_ptr<AnyHandle> handle;
-  std::shared_ptr<PoolGenerations> pool_generations;  // memory pools only
-  std::uint16_t next_pool_generation = 1;
   std::optional<std::chrono::system_clock::time_point> last_switch;
   std::uint64_t switches = 0;
   std::chrono::nanoseconds longest_pause{0};

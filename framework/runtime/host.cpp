@@ -3,7 +3,7 @@
 #include "core/sha256.hpp"
 #include "fleet/fleet_restore.hpp"
 #include "host/crate_settings.hpp"
-#include "loader/component_mapping.hpp"
+#include "components/component_mapping.hpp"
 
 namespace selfheal {
 namespace {
@@ -53,7 +53,9 @@ Host::Host(Manifest manifest, Options options)
   // Plugins are mapped from the host's own content-addressed copies (plugin_store.hpp).
   loader_ = std::make_unique<PluginLoader>(probe, manifest_.settings.state_dir / "plugins", runner_, log_);
   plugins_ = loader_->load_all(manifest_.all_plugins());
-  manifest_errors_ = check_component_mapping(manifest_, plugins_);
+  const ComponentKindRegistry& kinds =
+      options.component_kinds ? *options.component_kinds : builtin_component_kinds();
+  manifest_errors_ = check_component_mapping(manifest_, plugins_, kinds);
   for (const auto& e : manifest_errors_) log_.error(e.to_string());
   for (const auto& record : plugins_) {
     if (record.status == LoadStatus::loaded)
@@ -132,7 +134,7 @@ Host::Host(Manifest manifest, Options options)
       options.read_only ? HistoryStore::Mode::read_only : HistoryStore::Mode::read_write);
   healer_ = std::make_unique<Healer>(manifest_, PluginSet::from_records(plugins_), services_,
                                      *history_);
-  components_ = std::make_unique<ComponentLoader>(manifest_, plugins_, *healer_, stores, log_sink_);
+  components_ = std::make_unique<ComponentLoader>(manifest_, plugins_, *healer_, stores, log_sink_, kinds);
   if (manifest_.settings.watch_debounce.count() > 0)
     watcher_ = std::make_unique<FileWatcher>(watched_paths(manifest_, toolchain_),
                                              manifest_.settings.watch_debounce,

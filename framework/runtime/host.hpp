@@ -34,6 +34,8 @@ class Host {
     // For commands that only look (diagnose): the history is opened read-only, so a read-only
     // state folder is no error, and leftovers of a previous host are left to the next serve.
     bool read_only = false;
+    // The component kinds this host serves; null: the built-in ones (builtin_component_kinds()).
+    std::shared_ptr<const ComponentKindRegistry> component_kinds;
   };
 
   // Loads every plugin (failures are recorded, not fatal) and opens the history.

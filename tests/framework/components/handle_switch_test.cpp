@@ -8,8 +8,9 @@
 #include <thread>
 #include <unordered_map>
 
-#include "components/gates.hpp"
-#include "components/tagged_pool.hpp"
+#include "components/kinds/bloom_filter_kind.hpp"
+#include "components/kinds/memory_pool_kind.hpp"
+#include "components/kinds/tagged_pool.hpp"
 #include "cpp_bloom_filter.hpp"
 
 using namespace selfheal;

@@ -7,6 +7,7 @@
 
 #include "components/calibration.hpp"
 #include "components/implementation_choice.hpp"
+#include "components/kinds/bloom_filter_kind.hpp"
 #include "cpp_bloom_filter.hpp"
 
 namespace selfheal {
@@ -57,7 +58,7 @@ TEST(ImplementationChoice, RepeatedCalibrationsOfEqualImplementationsMakeTheSame
   components::CppBloomFilter a(components::sbbf_blocks_for(100000, 0.01));
   components::CppBloomFilter b(components::sbbf_blocks_for(100000, 0.01));
   for (int run = 0; run < 5; ++run) {
-    auto scores = calibrate_together(sdk::component::bloom_filter, {{"rust", &a}, {"cpp", &b}}, 5);
+    auto scores = calibrate_together(bloom_filter_kind(), {{"rust", &a}, {"cpp", &b}}, 5);
     ASSERT_EQ(scores["rust"].size(), 5u);
     EXPECT_GT(median(scores["cpp"]), 0.0);
     EXPECT_EQ(choose_by_scores("rust", scores), "rust") << "run " << run;

@@ -1,4 +1,4 @@
-#include "components/tagged_pool.hpp"
+#include "components/kinds/tagged_pool.hpp"
 
 namespace selfheal {
 
