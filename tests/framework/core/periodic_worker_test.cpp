@@ -1,6 +1,7 @@
 // The periodic worker: a pass at start, one per request (a request made during a pass is not
 // lost), one per interval, none after stop(); idle only with no pass running or asked for.
 #include "core/periodic_worker.hpp"
+#include "eventually.hpp"
 
 #include <gtest/gtest.h>
 
@@ -48,16 +49,6 @@ class Passes {
   bool hold_ = false;
 };
 
-template <class F>
-bool eventually(F condition) {
-  const auto until = std::chrono::steady_clock::now() + kDeadline;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::yield();
-  }
-  return true;
-}
-
 }  // namespace
 
 TEST(PeriodicWorker, PassesAtStartAndPerRequestAndARequestDuringAPassIsKept) {
@@ -72,7 +63,7 @@ TEST(PeriodicWorker, PassesAtStartAndPerRequestAndARequestDuringAPassIsKept) {
   worker.request();             // during the pass: must cause a second one
   passes.hold(false);
   ASSERT_TRUE(passes.wait_for_count(2));
-  ASSERT_TRUE(eventually([&] { return worker.idle(); }));
+  ASSERT_TRUE(selfheal::testing::eventually([&] { return worker.idle(); }));
   EXPECT_EQ(passes.count(), 2);
 
   worker.request();
