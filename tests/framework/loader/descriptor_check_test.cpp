@@ -20,7 +20,7 @@ selfheal_plugin_descriptor_t good() {
           "1.2.0",
           "builds",
           SELFHEAL_CXX_ABI_TAG,
-          {}};
+          0, {}};
 }
 
 const std::string kHostSdk =
