@@ -114,7 +114,12 @@ FixOutcome Healer::fix_locked(CrateState& crate, const FixRequest& request, std:
   std::vector<std::string> chain;
   if (request.clean) {
     if (plugins_.clean_build.empty()) {
-      out.error = "no strategy of the manifest declares a clean build (SELFHEAL_STRATEGY_CLEAN_BUILD)";
+      // A strategy that did not load declares nothing: name those, one may be the clean build.
+      std::string not_loaded;
+      for (const auto& [name, entry] : plugins_.strategies)
+        if (!entry.object) not_loaded += (not_loaded.empty() ? "" : "; ") + name + ": " + entry.load_error;
+      out.error = "no loaded strategy declares a clean build (SELFHEAL_STRATEGY_CLEAN_BUILD)" +
+                  (not_loaded.empty() ? std::string() : "; not loaded: " + not_loaded);
       if (report.diagnosis) out.remaining = current;
       return out;
     }
