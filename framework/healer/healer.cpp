@@ -113,8 +113,14 @@ std::int64_t Healer::start_fix(FixRequest request, Completion done) {
     lock.unlock();
     // It may finish meanwhile: the tracker then calls `done` at once with its outcome.
     if (done && !tracker_.on_done(id, done)) {
-      auto recorded = outcome(id);
-      if (recorded) done(*recorded);
+      auto recorded = outcome(id);  // no longer tracked here: the history's record, if any
+      if (!recorded) {
+        recorded.emplace();
+        recorded->fix_id = id;
+        recorded->crate = request.crate;
+        recorded->error = "the outcome of fix " + std::to_string(id) + " is no longer known";
+      }
+      done(*recorded);
     }
     return id;
   }
