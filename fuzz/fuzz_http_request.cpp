@@ -37,10 +37,9 @@ constexpr const char* kToken = "fuzz-token";
 // What `selfheal serve` builds, minus the host.
 struct Server {
   HostHolder hosts;
-  FixRegistry fixes;
   net::io_context io;
   net::thread_pool pool{1};
-  ApiContext context{hosts, fixes, io, pool,
+  ApiContext context{hosts, io, pool,
                      [] {
                        ReloadResult r;
                        r.errors.push_back("fuzz: no manifest to reload");

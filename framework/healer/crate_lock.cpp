@@ -10,7 +10,7 @@
 namespace selfheal {
 
 CrateLock::CrateLock(const std::filesystem::path& file, const sdk::Clock& clock,
-                     const sdk::CancellationToken& cancel, std::int64_t fix_id) {
+                     const sdk::CancellationToken& cancel) {
   std::error_code ec;
   std::filesystem::create_directories(file.parent_path(), ec);
   fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -36,11 +36,13 @@ CrateLock::CrateLock(const std::filesystem::path& file, const sdk::Clock& clock,
     }
   }
   held_ = true;
-  if (fix_id > 0) {
-    // Best effort: a full disk may refuse even these bytes; waiters then diagnose afresh.
-    const std::string text = std::to_string(fix_id) + "\n";
-    if (::ftruncate(fd_, 0) == 0 && ::pwrite(fd_, text.data(), text.size(), 0) < 0) (void)::ftruncate(fd_, 0);
-  }
+}
+
+void CrateLock::announce(std::int64_t fix_id) {
+  if (!held_ || fix_id <= 0) return;
+  // Best effort: a full disk may refuse even these bytes; waiters then diagnose afresh.
+  const std::string text = std::to_string(fix_id) + "\n";
+  if (::ftruncate(fd_, 0) == 0 && ::pwrite(fd_, text.data(), text.size(), 0) < 0) (void)::ftruncate(fd_, 0);
 }
 
 std::optional<std::int64_t> CrateLock::holder() const {

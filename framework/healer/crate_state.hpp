@@ -1,7 +1,6 @@
 // The healer's per-crate state (private to the healer's .cpp files).
 #pragma once
 
-#include <future>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -13,7 +12,7 @@ namespace selfheal {
 struct Healer::CrateState {
   sdk::CratePaths paths;
   bool busy = false;  // guarded by Healer::mutex_, as are the fields up to `stuck`
-  std::shared_future<FixOutcome> running;
+  std::int64_t running = 0;  // the fix id while busy
   sdk::CancellationToken cancel;
   std::thread worker;
   // The signature of a diagnosis the whole chain ran on without changing it: automatic checks

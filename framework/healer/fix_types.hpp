@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "healer/fix_state.hpp"
 #include "healer/history_store.hpp"
 #include "healer/resource_trend.hpp"
 #include "selfheal/sdk/diagnosis.hpp"
@@ -25,7 +26,7 @@ struct DiagnosisReport {
 };
 
 struct FixRequest {
-  std::string crate;               // empty: the first crate
+  std::string crate;               // empty: the manifest's default crate (its first)
   std::string trigger = "manual";  // "manual", "auto", "clean-build"
   bool clean = false;              // clean-build: run clean_build whatever the diagnosis
 };
@@ -46,7 +47,7 @@ struct FixOutcome {
 struct FixProgress {
   std::int64_t fix_id = 0;
   std::string crate;
-  std::string state;  // "diagnosing", "running", "verifying", "succeeded", "failed"
+  FixState state = FixState::diagnosing;
   std::string strategy;
   std::chrono::steady_clock::time_point started;
   std::chrono::steady_clock::time_point finished;  // set when done

@@ -1,6 +1,7 @@
 #include "healer/healer.hpp"
 
 #include <algorithm>
+#include <future>
 
 #include "healer/crate_state.hpp"
 #include "host/crate_settings.hpp"
@@ -9,7 +10,7 @@
 namespace selfheal {
 
 namespace {
-constexpr std::size_t kProgressKept = 100;
+constexpr std::int64_t kCounterSeedRows = 10000;  // the history's retention
 
 RetryPolicyConfig retry_config(const ManifestSettings& s) {
   RetryPolicyConfig c;
@@ -37,6 +38,8 @@ Healer::Healer(const Manifest& manifest, PluginSet plugins, const HostServices& 
   }
   try {
     next_fix_id_ = history_.next_fix_id() - 1;
+    // Counters go on from what the history holds, so a reload (a new healer) never lowers them.
+    for (const auto& a : history_.recent(kCounterSeedRows)) counters_.add(a, plugins_.builds_artifact(a.strategy));
   } catch (const std::exception& e) {
     log_.error(std::string("cannot read the history: ") + e.what());
   }
@@ -50,8 +53,7 @@ Healer::~Healer() {
 }
 
 Healer::CrateState& Healer::crate_state(const std::string& name) {
-  if (name.empty() && !crates_.empty()) return *crates_.find(manifest_.crates.front().name)->second;
-  auto it = crates_.find(name);
+  auto it = crates_.find(manifest_.crate_or_default(name));
   if (it == crates_.end()) throw std::invalid_argument("unknown crate '" + name + "'");
   return *it->second;
 }
@@ -93,19 +95,35 @@ DiagnosisReport Healer::diagnose(const std::string& crate_name) {
   return report;
 }
 
-std::shared_future<FixOutcome> Healer::start_fix(FixRequest request) {
-  std::lock_guard lock(mutex_);
+std::int64_t Healer::start_fix(FixRequest request, Completion done) {
+  std::unique_lock lock(mutex_);
   CrateState* crate;
   try {
     crate = &crate_state(request.crate);
   } catch (const std::exception& e) {
-    std::promise<FixOutcome> failed;
+    lock.unlock();
     FixOutcome outcome;
+    outcome.crate = request.crate;
     outcome.error = e.what();
-    failed.set_value(outcome);
-    return failed.get_future().share();
+    if (done) done(outcome);
+    return 0;
   }
-  if (crate->busy) return crate->running;  // join the running fix
+  if (crate->busy) {  // join the running fix
+    const std::int64_t id = crate->running;
+    lock.unlock();
+    // It may finish meanwhile: the tracker then calls `done` at once with its outcome.
+    if (done && !tracker_.on_done(id, done)) {
+      auto recorded = outcome(id);  // no longer tracked here: the history's record, if any
+      if (!recorded) {
+        recorded.emplace();
+        recorded->fix_id = id;
+        recorded->crate = request.crate;
+        recorded->error = "the outcome of fix " + std::to_string(id) + " is no longer known";
+      }
+      done(*recorded);
+    }
+    return id;
+  }
   if (crate->worker.joinable()) crate->worker.join();  // finished; only exiting
   request.crate = crate->paths.name;
   crate->busy = true;
@@ -122,17 +140,10 @@ std::shared_future<FixOutcome> Healer::start_fix(FixRequest request) {
     log_.error("history write failed (the fix goes on): " + history_error_);
   }
   next_fix_id_ = id;
-  FixProgress& p = progress_[id];
-  p.fix_id = id;
-  p.crate = request.crate;
-  p.state = "diagnosing";
-  p.started = services_.clock->now();
-  while (progress_.size() > kProgressKept) progress_.erase(progress_.begin());
-
-  std::promise<FixOutcome> promise;
-  crate->running = promise.get_future().share();
-  crate->worker = std::thread([this, crate, request, id, cancel = crate->cancel,
-                               promise = std::move(promise)]() mutable {
+  crate->running = id;
+  tracker_.begin(id, request.crate, services_.clock->now());
+  if (done) tracker_.on_done(id, std::move(done));  // not done yet: kept, not called
+  crate->worker = std::thread([this, crate, request, id, cancel = crate->cancel]() {
     FixOutcome outcome;
     try {
       outcome = run_fix(request, id, cancel);
@@ -141,19 +152,6 @@ std::shared_future<FixOutcome> Healer::start_fix(FixRequest request) {
       outcome.crate = request.crate;
       outcome.error = std::string("fix failed: ") + e.what();
     }
-    set_progress(id, [&](FixProgress& fp) {
-      fp.state = outcome.success ? "succeeded" : "failed";
-      fp.finished = services_.clock->now();
-    });
-    if (outcome.fix_id != id) {
-      // It joined another process's fix: that id is findable here too.
-      std::lock_guard l(mutex_);
-      if (auto it = progress_.find(id); it != progress_.end()) {
-        FixProgress joined = it->second;
-        joined.fix_id = outcome.fix_id;
-        progress_.emplace(outcome.fix_id, std::move(joined));
-      }
-    }
     std::vector<FixListener> listeners;
     {
       std::lock_guard l(mutex_);
@@ -161,27 +159,40 @@ std::shared_future<FixOutcome> Healer::start_fix(FixRequest request) {
     }
     for (const auto& listener : listeners) listener(outcome);
     {
-      // Not busy before the result is published: a caller that got this result and asks again
-      // must start a new fix, not join this finished one.
+      // Not busy before the outcome is published: a caller that got it and asks again must
+      // start a new fix, not join this finished one.
       std::lock_guard l(mutex_);
       crate->busy = false;
+      crate->running = 0;
       resources_.fix_ended(std::chrono::steady_clock::now());
     }
-    promise.set_value(outcome);
+    tracker_.finish(id, outcome, services_.clock->now());
   });
-  return crate->running;
+  return id;
+}
+
+FixOutcome Healer::fix(FixRequest request) {
+  std::promise<FixOutcome> done;
+  auto result = done.get_future();
+  start_fix(std::move(request), [&done](const FixOutcome& o) { done.set_value(o); });
+  return result.get();
 }
 
 void Healer::set_progress(std::int64_t fix_id, const std::function<void(FixProgress&)>& update) {
-  std::lock_guard lock(mutex_);
-  if (auto it = progress_.find(fix_id); it != progress_.end()) update(it->second);
+  tracker_.update(fix_id, update);
 }
 
-std::optional<FixProgress> Healer::progress(std::int64_t fix_id) {
+std::optional<FixProgress> Healer::progress(std::int64_t fix_id) { return tracker_.progress(fix_id); }
+
+std::optional<FixOutcome> Healer::outcome(std::int64_t fix_id) {
+  if (auto known = tracker_.outcome(fix_id)) return known;
+  if (tracker_.progress(fix_id)) return std::nullopt;  // running here
+  return recorded_outcome(fix_id);
+}
+
+FixCounters Healer::counters() {
   std::lock_guard lock(mutex_);
-  auto it = progress_.find(fix_id);
-  if (it == progress_.end()) return std::nullopt;
-  return it->second;
+  return counters_;
 }
 
 void Healer::record_resources(const ResourceSample& sample) {
@@ -201,8 +212,8 @@ void Healer::record_resources(const ResourceSample& sample) {
 }
 
 void Healer::check_once() {
-  if (!manifest_.crates.empty()) {
-    const auto paths = crate_paths(manifest_.crates.front(), manifest_.settings);
+  if (const auto* crate = manifest_.default_crate()) {
+    const auto paths = crate_paths(*crate, manifest_.settings);
     record_resources(ResourceTrend::measure(paths.target_dir.string()));
   }
   for (const auto& crate : manifest_.crates) {
@@ -231,7 +242,7 @@ void Healer::check_once() {
       FixRequest request;
       request.crate = crate.name;
       request.trigger = "auto";
-      start_fix(request).wait();
+      fix(request);
     }
   }
 }
@@ -311,12 +322,7 @@ HealerStatus Healer::status(std::size_t recent) {
   s.running = running_;
   s.retry_counts = retry_.retry_counts();
   s.resource_warnings = resources_.warnings(settings_.min_free_disk_bytes, settings_.min_free_memory_bytes);
-  for (auto it = progress_.rbegin(); it != progress_.rend(); ++it) {
-    if (it->second.state != "succeeded" && it->second.state != "failed") {
-      s.current = it->second;
-      break;
-    }
-  }
+  s.current = tracker_.current();
   return s;
 }
 

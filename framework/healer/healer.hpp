@@ -1,18 +1,21 @@
 // The self-healer: diagnose -> map the issue to a strategy chain (the manifest's `issues:`) ->
 // run the chain -> verify with a fresh diagnosis -> record every attempt. One fix at a time per
 // crate: in-process, later callers join the running fix; across processes, a flock.
+// The one owner of fixes: their ids, progress, outcomes and completion callbacks (FixTracker),
+// the history rows and the attempt counters are all written here.
 // MT safe: every public method may be called from any thread.
 #pragma once
 
 #include <condition_variable>
 #include <functional>
-#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#include "healer/fix_counters.hpp"
+#include "healer/fix_tracker.hpp"
 #include "healer/fix_types.hpp"
 #include "healer/history_store.hpp"
 #include "healer/plugin_set.hpp"
@@ -26,6 +29,7 @@ namespace selfheal {
 class Healer {
  public:
   using FixListener = std::function<void(const FixOutcome&)>;
+  using Completion = FixTracker::Completion;
 
   // `services` and `history` must outlive the Healer.
   Healer(const Manifest& manifest, PluginSet plugins, const HostServices& services,
@@ -37,9 +41,13 @@ class Healer {
   // Runs every diagnoser of the crate in manifest order; the first issue wins.
   DiagnosisReport diagnose(const std::string& crate = {});
 
-  // Starts a fix, or joins the one running for that crate.
-  std::shared_future<FixOutcome> start_fix(FixRequest request);
-  FixOutcome fix(FixRequest request) { return start_fix(std::move(request)).get(); }
+  // Starts a fix, or joins the one running for that crate, and returns its id at once.
+  // `done` (optional) is called once with the outcome, on the fixing thread when it finishes (at
+  // once, on this thread, for a fix already done or a request that cannot start: an unknown crate
+  // gives id 0 and an outcome with the error). `done` must not wait for another fix.
+  std::int64_t start_fix(FixRequest request, Completion done = {});
+  // start_fix and wait for the outcome (CLI, tests, automatic checks).
+  FixOutcome fix(FixRequest request);
 
   // One automatic round: diagnose every crate; fix what the retry policy allows. Blocks for the
   // fixes it starts.
@@ -55,6 +63,11 @@ class Healer {
   void record_resources(const ResourceSample& sample);
   HealerStatus status(std::size_t recent = 10);
   std::optional<FixProgress> progress(std::int64_t fix_id);
+  // A fix's outcome: this healer's, or the one the history recorded (a fix of another process,
+  // or of the host before a reload). nullopt: unknown or still running.
+  std::optional<FixOutcome> outcome(std::int64_t fix_id);
+  std::optional<FixOutcome> last_outcome() const { return tracker_.latest(); }
+  FixCounters counters();  // monotonic while this healer lives (seeded from the history)
   void on_fix(FixListener listener);  // called after every fix, on the fixing thread
   const Manifest& manifest() const { return manifest_; }
 
@@ -68,9 +81,13 @@ class Healer {
   std::optional<FixOutcome> recorded_outcome(std::int64_t fix_id);
   void record_attempt(FixAttempt& attempt);  // a failed write is logged and counted, never thrown
   void note_history_error(const std::string& error);
-  FixAttempt run_strategy(CrateState& crate, const std::string& strategy,
-                          const sdk::Diagnosis& diagnosis, const FixRequest& request,
-                          std::int64_t fix_id, const sdk::CancellationToken& cancel);
+  struct StrategyRun {
+    FixAttempt attempt;
+    bool skipped = false;  // sdk::FixResult::skipped: nothing to act on, not an attempt
+  };
+  StrategyRun run_strategy(CrateState& crate, const std::string& strategy,
+                           const sdk::Diagnosis& diagnosis, const FixRequest& request,
+                           std::int64_t fix_id, const sdk::CancellationToken& cancel);
   void set_progress(std::int64_t fix_id, const std::function<void(FixProgress&)>& update);
   void loop();
 
@@ -86,11 +103,12 @@ class Healer {
   RetryPolicy retry_;
   ResourceTrend resources_;
   std::vector<std::string> warned_;  // resources warned about, to log each change once
-  std::map<std::int64_t, FixProgress> progress_;  // recent fixes, bounded
+  FixCounters counters_;
   std::int64_t next_fix_id_ = 0;
   std::int64_t history_write_errors_ = 0;
   std::string history_error_;  // the last failed history write; cleared by a good one
   std::vector<FixListener> listeners_;
+  FixTracker tracker_;  // MT safe on its own; never called with mutex_ held and a callback due
   bool running_ = false;
   bool check_requested_ = false;
   std::condition_variable wake_;

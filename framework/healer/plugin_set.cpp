@@ -11,6 +11,10 @@ LoadedEntry<Interface> entry(const PluginRecord& r) {
   LoadedEntry<Interface> e;
   e.name = r.spec.name;
   e.config = r.spec.config;
+  if (r.descriptor) {
+    e.api_minor = r.descriptor->api_minor;
+    e.flags = r.descriptor->flags;
+  }
   if (r.status == LoadStatus::loaded && r.object)
     e.object = std::shared_ptr<Interface>(r.object, static_cast<Interface*>(r.object.get()));
   else
@@ -24,9 +28,17 @@ PluginSet PluginSet::from_records(const std::vector<PluginRecord>& records) {
   PluginSet set;
   for (const auto& r : records) {
     if (r.spec.kind == sdk::PluginKind::diagnoser) set.diagnosers.push_back(entry<sdk::Diagnoser>(r));
-    if (r.spec.kind == sdk::PluginKind::strategy) set.strategies[r.spec.name] = entry<sdk::Strategy>(r);
+    if (r.spec.kind != sdk::PluginKind::strategy) continue;
+    auto e = entry<sdk::Strategy>(r);
+    if (set.clean_build.empty() && (e.flags & SELFHEAL_STRATEGY_CLEAN_BUILD)) set.clean_build = e.name;
+    set.strategies[r.spec.name] = std::move(e);
   }
   return set;
+}
+
+bool PluginSet::builds_artifact(const std::string& strategy) const {
+  auto it = strategies.find(strategy);
+  return it != strategies.end() && (it->second.flags & SELFHEAL_STRATEGY_BUILDS_ARTIFACT) != 0;
 }
 
 }  // namespace selfheal

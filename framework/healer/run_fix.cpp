@@ -24,7 +24,9 @@ FixOutcome Healer::run_fix(const FixRequest& request, std::int64_t fix_id,
     std::lock_guard lock(mutex_);
     crate = &crate_state(request.crate);
   }
-  CrateLock lock(crate->paths.state_dir / "fix.lock", *services_.clock, cancel, fix_id);
+  set_progress(fix_id, [](FixProgress& p) { p.state = FixState::waiting; });
+  CrateLock lock(crate->paths.state_dir / "fix.lock", *services_.clock, cancel);
+  set_progress(fix_id, [](FixProgress& p) { p.state = FixState::diagnosing; });
   if (!lock.held()) {
     FixOutcome out;
     out.fix_id = fix_id;
@@ -35,8 +37,13 @@ FixOutcome Healer::run_fix(const FixRequest& request, std::int64_t fix_id,
   // Another process ran a fix while this one waited: that fix is this caller's answer (as for
   // in-process callers, who join the running fix), not a second diagnosis saying "healthy".
   if (auto other = lock.waited_for(); other && *other != fix_id) {
-    if (auto joined = recorded_outcome(*other)) return *joined;
+    if (auto joined = recorded_outcome(*other)) {
+      log_.info("fix " + std::to_string(*other) + " of " + joined->crate +
+                " ran in another process while this one waited; reporting its outcome");
+      return *joined;
+    }
   }
+  lock.announce(fix_id);
   FixOutcome out = fix_locked(*crate, request, fix_id, cancel);
   // Recorded while the lock is held, so a waiter that gets the lock next finds it.
   try {
@@ -54,8 +61,6 @@ std::optional<FixOutcome> Healer::recorded_outcome(std::int64_t fix_id) {
     if (!outcome) return std::nullopt;
     outcome->fix_id = fix_id;
     outcome->attempts = history_.attempts_of(fix_id);
-    log_.info("fix " + std::to_string(fix_id) + " of " + outcome->crate +
-              " ran in another process while this one waited; reporting its outcome");
     return outcome;
   } catch (const std::exception& e) {
     log_.warning("cannot read the outcome of fix " + std::to_string(fix_id) + ": " + e.what());
@@ -64,6 +69,11 @@ std::optional<FixOutcome> Healer::recorded_outcome(std::int64_t fix_id) {
 }
 
 void Healer::record_attempt(FixAttempt& attempt) {
+  {
+    // Counted whether or not the row can be written: the attempt happened.
+    std::lock_guard l(mutex_);
+    counters_.add(attempt, plugins_.builds_artifact(attempt.strategy));
+  }
   try {
     attempt.id = history_.record(attempt);
     std::lock_guard l(mutex_);
@@ -97,12 +107,23 @@ FixOutcome Healer::fix_locked(CrateState& crate, const FixRequest& request, std:
     current = *report.diagnosis;
     out.issue_type = current.issue_type;
   } else {
-    current.issue_type = "clean_build";
+    // A healthy crate has no issue: the requested clean build is recorded under its strategy.
+    current.issue_type = plugins_.clean_build;
     current.summary = "clean build requested";
   }
   std::vector<std::string> chain;
   if (request.clean) {
-    chain = {"clean_build"};
+    if (plugins_.clean_build.empty()) {
+      // A strategy that did not load declares nothing: name those, one may be the clean build.
+      std::string not_loaded;
+      for (const auto& [name, entry] : plugins_.strategies)
+        if (!entry.object) not_loaded += (not_loaded.empty() ? "" : "; ") + name + ": " + entry.load_error;
+      out.error = "no loaded strategy declares a clean build (SELFHEAL_STRATEGY_CLEAN_BUILD)" +
+                  (not_loaded.empty() ? std::string() : "; not loaded: " + not_loaded);
+      if (report.diagnosis) out.remaining = current;
+      return out;
+    }
+    chain = {plugins_.clean_build};
   } else if (auto it = manifest_.issue_strategies.find(current.issue_type);
              it != manifest_.issue_strategies.end()) {
     chain = it->second;
@@ -120,17 +141,18 @@ FixOutcome Healer::fix_locked(CrateState& crate, const FixRequest& request, std:
       out.error = "cancelled";
       break;
     }
-    FixAttempt attempt = run_strategy(crate, strategy, current, request, fix_id, cancel);
+    StrategyRun run = run_strategy(crate, strategy, current, request, fix_id, cancel);
+    FixAttempt& attempt = run.attempt;
     // A strategy with nothing to act on (restore_from_cache with an empty store) says so; that
     // is not an attempt: no history row, and the chain goes on.
-    if (!attempt.success && attempt.details["skipped"].as_bool()) {
+    if (run.skipped) {
       set_progress(fix_id, [&](FixProgress& p) { p.last_lines.push_back(strategy + " skipped: " + attempt.error); });
       out.error = strategy + " skipped: " + attempt.error;
       out.remaining = current;
       continue;
     }
     out.strategy_used = strategy;
-    set_progress(fix_id, [](FixProgress& p) { p.state = "verifying"; });
+    set_progress(fix_id, [](FixProgress& p) { p.state = FixState::verifying; });
     // A build whose bytes equal the stored artifact's records what they are built from now, so
     // the verification below judges them by it (an edited comment converges).
     if (services_.artifact_rebuilt) {
@@ -188,10 +210,11 @@ FixOutcome Healer::fix_locked(CrateState& crate, const FixRequest& request, std:
   return out;
 }
 
-FixAttempt Healer::run_strategy(CrateState& crate, const std::string& strategy,
-                                const sdk::Diagnosis& diagnosis, const FixRequest& request,
-                                std::int64_t fix_id, const sdk::CancellationToken& cancel) {
-  FixAttempt a;
+Healer::StrategyRun Healer::run_strategy(CrateState& crate, const std::string& strategy,
+                                         const sdk::Diagnosis& diagnosis, const FixRequest& request,
+                                         std::int64_t fix_id, const sdk::CancellationToken& cancel) {
+  StrategyRun run;
+  FixAttempt& a = run.attempt;
   a.fix_id = fix_id;
   a.crate = crate.paths.name;
   a.issue_type = diagnosis.issue_type;
@@ -200,14 +223,14 @@ FixAttempt Healer::run_strategy(CrateState& crate, const std::string& strategy,
   a.started_at = services_.clock->wall_now();
   const auto start = services_.clock->now();
   set_progress(fix_id, [&](FixProgress& p) {
-    p.state = "running";
+    p.state = FixState::running;
     p.strategy = strategy;
   });
   auto it = plugins_.strategies.find(strategy);
   if (it == plugins_.strategies.end() || !it->second.object) {
     a.error = "strategy '" + strategy + "' is not loaded" +
               (it == plugins_.strategies.end() ? std::string() : ": " + it->second.load_error);
-    return a;
+    return run;
   }
   PluginContext context(services_, crate.paths, settings_, it->second.config, strategy, cancel,
                         [this, fix_id](std::string_view line) {
@@ -223,6 +246,8 @@ FixAttempt Healer::run_strategy(CrateState& crate, const std::string& strategy,
     a.message = r.message;
     a.details = r.details;
     a.log_tail = r.log_tail;
+    // FixResult::skipped sits in padding a plugin built against SDK 1.1 never wrote.
+    run.skipped = !r.success && r.skipped && it->second.api_minor >= 2;
   } catch (const std::exception& e) {
     a.error = "strategy '" + strategy + "' threw: " + e.what();
   } catch (...) {
@@ -231,7 +256,7 @@ FixAttempt Healer::run_strategy(CrateState& crate, const std::string& strategy,
   if (!a.details.is_map()) a.details = sdk::Value::map();
   a.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       services_.clock->now() - start).count();
-  return a;
+  return run;
 }
 
 }  // namespace selfheal

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/log.hpp"
+#include "host/build_jobs_limits.hpp"
 #include "host/toolchain_search_path.hpp"
 #include "selfheal/sdk/clock.hpp"
 #include "selfheal/sdk/context.hpp"
@@ -37,6 +38,8 @@ struct HostServices {
   std::function<void(const sdk::CratePaths&)> artifact_rebuilt;
   // What every build's environment gets (sdk::Context::build_environment): the build cache's.
   std::function<std::map<std::string, std::string>()> build_environment;
+  // Caps on build parallelism (sdk::Context::build_jobs / limit_build_jobs); null: none kept.
+  BuildJobsLimits* build_jobs = nullptr;
 };
 
 }  // namespace selfheal

@@ -62,4 +62,13 @@ std::map<std::string, std::string> PluginContext::build_environment() const {
                                      : std::map<std::string, std::string>();
 }
 
+unsigned PluginContext::build_jobs() const {
+  return services_.build_jobs ? services_.build_jobs->effective(crate_.name, settings_.build_jobs)
+                              : settings_.build_jobs;
+}
+
+void PluginContext::limit_build_jobs(unsigned jobs) const {
+  if (services_.build_jobs) services_.build_jobs->limit(crate_.name, jobs);
+}
+
 }  // namespace selfheal

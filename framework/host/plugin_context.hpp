@@ -37,6 +37,8 @@ class PluginContext final : public sdk::Context {
   std::string artifact_fingerprint() const override;
   sdk::Result<sdk::ArtifactRecord> restore_cached_artifact() const override;
   std::map<std::string, std::string> build_environment() const override;
+  unsigned build_jobs() const override;
+  void limit_build_jobs(unsigned jobs) const override;
 
  private:
   const HostServices& services_;

@@ -1,5 +1,5 @@
-// What the route handlers share: the swappable host, the fix outcomes, the server's I/O context
-// and pool, and the reload action. Owned by the Service; outlives every route.
+// What the route handlers share: the swappable host (whose healer owns the fixes), the server's
+// I/O context and pool, and the reload action. Owned by the Service; outlives every route.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -7,7 +7,6 @@
 #include <functional>
 #include <memory>
 
-#include "http/fix_registry.hpp"
 #include "http/host_holder.hpp"
 #include "http/reloader.hpp"
 #include "http/router.hpp"
@@ -16,7 +15,6 @@ namespace selfheal::http {
 
 struct ApiContext {
   HostHolder& hosts;
-  FixRegistry& fixes;
   boost::asio::io_context& io;
   boost::asio::thread_pool& pool;
   std::function<ReloadResult()> reload;

@@ -4,7 +4,7 @@
 #include <charconv>
 
 #include "http/api_context.hpp"
-#include "http/fix_waiter.hpp"
+#include "http/fix_reply.hpp"
 #include "runtime/json_views.hpp"
 
 namespace selfheal::http {
@@ -39,8 +39,8 @@ std::string crate_of(const Call& call, std::string& crate) {
   return {};
 }
 
-// POST /fix and /clean-build: start or join the fix, wait up to ?wait= seconds, then answer with
-// the outcome, or 202 with where to follow it.
+// POST /fix and /clean-build: start or join the fix; answer with its outcome when it ends within
+// ?wait= seconds, else 202 with where to follow it (FixReply).
 void fix_route(ApiContext& ctx, Call call, bool clean) {
   double wait = kDefaultWaitSeconds;
   if (auto it = call.target.query.find("wait"); it != call.target.query.end()) {
@@ -66,29 +66,11 @@ void fix_route(ApiContext& ctx, Call call, bool clean) {
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                             std::chrono::duration<double>(wait));
-  boost::asio::post(ctx.pool, [&ctx, host, request, clean, deadline, respond = call.respond] {
+  auto reply = std::make_shared<FixReply>(ctx.io, host, clean, call.respond);
+  // On the pool: starting a fix reserves its id in the history (a database write).
+  boost::asio::post(ctx.pool, [reply, request, deadline, respond = call.respond] {
     try {
-      auto future = host->healer().start_fix(request);
-      std::int64_t id = 0;
-      if (future.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
-        id = future.get().fix_id;
-      } else if (auto current = host->healer().status(0).current) {
-        id = current->fix_id;
-      }
-      wait_for_fix(ctx.io, future, deadline, [host, id, clean, respond](std::optional<FixOutcome> o) {
-        if (o) {
-          respond(json_response(Status::ok, clean ? clean_build_json(*o) : fix_json(*o)));
-          return;
-        }
-        const auto progress = host->healer().progress(id);
-        const std::string location = "/self-healing/fixes/" + std::to_string(id);
-        auto res = json_response(Status::accepted,
-                                 json::object{{"fix_id", id},
-                                              {"state", progress ? progress->state : "running"},
-                                              {"location", location}});
-        res.set(beast_http::field::location, location);
-        respond(std::move(res));
-      });
+      reply->start(request, deadline);
     } catch (const std::exception& e) {
       respond(error_response(Status::internal_server_error, e.what()));
     }
@@ -103,27 +85,26 @@ void fix_progress_route(ApiContext& ctx, Call call) {
   }
   auto host = host_or_503(ctx, call.respond);
   if (!host) return;
-  const auto progress = host->healer().progress(id);
-  const auto outcome = ctx.fixes.find(id);
-  if (!progress && !outcome) {
-    call.respond(error_response(Status::not_found, "no fix with id " + call.param));
-    return;
-  }
-  json::object o;
-  if (progress) {
-    o = progress_json(*progress, std::chrono::steady_clock::now());
-  } else {
-    o["fix_id"] = id;
-    o["crate"] = outcome->crate;
-    o["state"] = outcome->success ? "succeeded" : "failed";
-    o["strategy"] = outcome->strategy_used.empty() ? json::value(nullptr) : json::value(outcome->strategy_used);
-    o["elapsed_seconds"] = nullptr;
-    o["last_lines"] = json::array();
-  }
-  const std::string state = json::value_to<std::string>(o["state"]);
-  o["done"] = state == "succeeded" || state == "failed";
-  o["outcome"] = outcome ? json::value(fix_json(*outcome)) : json::value(nullptr);
-  call.respond(json_response(Status::ok, o));
+  // On the pool: an outcome this healer no longer holds is read from the history database.
+  offload(ctx, call.respond, [host, id] {
+    const auto progress = host->healer().progress(id);
+    const auto outcome = host->healer().outcome(id);
+    if (!progress && !outcome) return error_response(Status::not_found, "no fix with id " + std::to_string(id));
+    json::object o;
+    if (progress) {
+      o = progress_json(*progress, std::chrono::steady_clock::now());
+    } else {
+      o["fix_id"] = id;
+      o["crate"] = outcome->crate;
+      o["state"] = to_string(outcome->success ? FixState::succeeded : FixState::failed);
+      o["strategy"] = outcome->strategy_used.empty() ? json::value(nullptr) : json::value(outcome->strategy_used);
+      o["elapsed_seconds"] = nullptr;
+      o["last_lines"] = json::array();
+    }
+    o["done"] = outcome.has_value();
+    o["outcome"] = outcome ? json::value(fix_json(*outcome)) : json::value(nullptr);
+    return json_response(Status::ok, o);
+  });
 }
 
 void history_route(ApiContext& ctx, Call call) {

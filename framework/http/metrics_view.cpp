@@ -20,8 +20,6 @@ std::string escape_label(const std::string& value) {
 
 namespace {
 
-constexpr std::array<double, 11> kBuckets = {0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800};
-
 void header(std::ostringstream& o, const char* name, const char* type, const char* help) {
   o << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n";
 }
@@ -36,37 +34,24 @@ std::string healer_metrics_text(const HealerStatus& healer) {
   return o.str();
 }
 
-std::string metrics_text(const std::vector<FixAttempt>& history, const LoaderStatus& loader,
+std::string metrics_text(const FixCounters& fixes, const LoaderStatus& loader,
                          std::size_t open_connections, const std::vector<ResourceWarning>& warnings) {
   std::ostringstream o;
   o.precision(17);
 
-  std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t> attempts;
-  std::array<std::uint64_t, kBuckets.size()> bucket_counts{};
-  std::uint64_t builds = 0;
-  double build_seconds = 0;
-  for (const auto& a : history) {
-    ++attempts[{a.issue_type, a.strategy, a.success ? "success" : "failure"}];
-    if (a.strategy == "build" || a.strategy == "clean_build") {
-      const double s = static_cast<double>(a.duration_ms) / 1000.0;
-      ++builds;
-      build_seconds += s;
-      for (std::size_t i = 0; i < kBuckets.size(); ++i)
-        if (s <= kBuckets[i]) ++bucket_counts[i];
-    }
-  }
-  header(o, "selfheal_fix_attempts_total", "counter", "Fix attempts recorded in the history, by issue, strategy and outcome.");
-  for (const auto& [key, n] : attempts) {
+  const auto& buckets = FixCounters::kBuildBuckets;
+  header(o, "selfheal_fix_attempts_total", "counter", "Fix attempts, by issue, strategy and outcome.");
+  for (const auto& [key, n] : fixes.attempts) {
     const auto& [issue, strategy, outcome] = key;
     o << "selfheal_fix_attempts_total{issue=\"" << escape_label(issue) << "\",strategy=\""
       << escape_label(strategy) << "\",outcome=\"" << outcome << "\"} " << n << "\n";
   }
-  header(o, "selfheal_build_duration_seconds", "histogram", "Duration of build and clean_build attempts.");
-  for (std::size_t i = 0; i < kBuckets.size(); ++i)
-    o << "selfheal_build_duration_seconds_bucket{le=\"" << kBuckets[i] << "\"} " << bucket_counts[i] << "\n";
-  o << "selfheal_build_duration_seconds_bucket{le=\"+Inf\"} " << builds << "\n";
-  o << "selfheal_build_duration_seconds_sum " << build_seconds << "\n";
-  o << "selfheal_build_duration_seconds_count " << builds << "\n";
+  header(o, "selfheal_build_duration_seconds", "histogram", "Duration of attempts by strategies that build the artifact.");
+  for (std::size_t i = 0; i < buckets.size(); ++i)
+    o << "selfheal_build_duration_seconds_bucket{le=\"" << buckets[i] << "\"} " << fixes.build_buckets[i] << "\n";
+  o << "selfheal_build_duration_seconds_bucket{le=\"+Inf\"} " << fixes.builds << "\n";
+  o << "selfheal_build_duration_seconds_sum " << fixes.build_seconds << "\n";
+  o << "selfheal_build_duration_seconds_count " << fixes.builds << "\n";
 
   header(o, "selfheal_component_active", "gauge", "1 for the implementation a component runs on.");
   for (const auto& c : loader.components)

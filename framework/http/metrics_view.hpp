@@ -1,6 +1,7 @@
 // GET /metrics in the Prometheus text format (version 0.0.4):
-//   selfheal_fix_attempts_total{issue,strategy,outcome}          counter, from the history
-//   selfheal_build_duration_seconds{le}                           histogram of build/clean_build attempts
+//   selfheal_fix_attempts_total{issue,strategy,outcome}          counter, kept by the healer
+//   selfheal_build_duration_seconds{le}                           histogram of attempts by strategies
+//                                                                  that build the artifact
 //   selfheal_component_active{component,implementation}           gauge 0/1
 //   selfheal_component_switches_total{component}                  counter
 //   selfheal_breaker_state{component,implementation,state}        gauge 0/1 per state
@@ -15,6 +16,7 @@
 #include "components/component_loader.hpp"
 #include "components/file_watcher.hpp"
 #include "fleet/fleet_counters.hpp"
+#include "healer/fix_counters.hpp"
 #include "healer/fix_types.hpp"
 #include "healer/history_store.hpp"
 #include "healer/resource_trend.hpp"
@@ -23,7 +25,7 @@
 namespace selfheal::http {
 
 // `warnings`: the healer's predicted resource shortfalls (HealerStatus::resource_warnings).
-std::string metrics_text(const std::vector<FixAttempt>& history, const LoaderStatus& loader,
+std::string metrics_text(const FixCounters& fixes, const LoaderStatus& loader,
                          std::size_t open_connections,
                          const std::vector<ResourceWarning>& warnings = {});
 

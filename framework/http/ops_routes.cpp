@@ -11,8 +11,6 @@ using verb = beast_http::verb;
 
 namespace {
 
-constexpr std::int64_t kMetricsHistoryRows = 10000;
-
 Response reload_response(const ReloadResult& r) {
   if (r.busy) return error_response(Status::conflict, r.message);
   json::object o;
@@ -31,7 +29,8 @@ void add_ops_routes(Router& router, ApiContext& ctx) {
     auto host = host_or_503(ctx, call.respond);
     if (!host) return;
     auto report = health_report(host->manifest(), host->healer().status(1),
-                                host->components().status(), ctx.fixes.latest(), host->plugins());
+                                host->components().status(), host->healer().last_outcome(),
+                                host->plugins());
     call.respond(json_response(report.status, report.body));
   });
   router.add(verb::get, "/metrics", [&ctx](Call call) {
@@ -39,8 +38,7 @@ void add_ops_routes(Router& router, ApiContext& ctx) {
     if (!host) return;
     offload(ctx, call.respond, [&ctx, host] {
       return text_response(Status::ok,
-                           metrics_text(host->history().recent(kMetricsHistoryRows),
-                                        host->components().status(),
+                           metrics_text(host->healer().counters(), host->components().status(),
                                         ctx.open_connections ? ctx.open_connections() : 0,
                                         host->healer().status(0).resource_warnings) +
                                healer_metrics_text(host->healer().status(0)) +

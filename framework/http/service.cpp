@@ -28,9 +28,7 @@ std::shared_ptr<Host> Service::make_host(Manifest manifest) {
   o.log_sink = sink_;
   o.probe_program = options_.probe_program;
   sink_->set_min_level(parse_log_level(manifest.settings.log_level));
-  auto host = std::make_shared<Host>(std::move(manifest), o);
-  host->healer().on_fix([this](const FixOutcome& outcome) { fixes_.record(outcome); });
-  return host;
+  return std::make_shared<Host>(std::move(manifest), o);
 }
 
 std::vector<std::string> Service::check_reloaded(const Manifest& manifest) {
@@ -65,7 +63,7 @@ std::string Service::start(Manifest manifest) {
       file, hosts_, [this](Manifest m) { return make_host(std::move(m)); },
       [this](const Manifest& m) { return check_reloaded(m); }, sink_);
   context_ = std::make_unique<ApiContext>(ApiContext{
-      hosts_, fixes_, server_.io(), server_.pool(), [this] { return reloader_->reload(); },
+      hosts_, server_.io(), server_.pool(), [this] { return reloader_->reload(); },
       [this] { return server_.open_connections(); }});
   auto router = std::make_shared<Router>(
       [this] {

@@ -52,7 +52,6 @@ class Service {
   std::shared_ptr<LogSink> sink_;
   SourceLogger log_;
   HostHolder hosts_;
-  FixRegistry fixes_;
   std::string address_;
   std::uint16_t port_ = 0;
   std::unique_ptr<Reloader> reloader_;

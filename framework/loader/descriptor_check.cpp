@@ -88,6 +88,9 @@ DescriptorCheck check_descriptor(const selfheal_plugin_descriptor_t& d, const st
   if (d.version) info.version = d.version;
   if (d.description) info.description = d.description;
   if (d.cxx_abi_tag) info.cxx_abi_tag = d.cxx_abi_tag;
+  // Before 1.2 this slot was reserved (zero); only 1.2+ plugins declare flags in it.
+  if (d.api_minor >= 2 && d.struct_size >= offsetof(selfheal_plugin_descriptor_t, flags) + sizeof(d.flags))
+    info.flags = d.flags;
   check.info = info;
   if (info.name.empty())
     return refuse(std::move(check), DescriptorProblem::missing_field, file,

@@ -19,6 +19,7 @@ struct PluginDescriptorInfo {
   std::uint32_t api_major = 0, api_minor = 0;
   sdk::PluginKind kind{};
   std::string name, version, description, cxx_abi_tag;
+  std::uint64_t flags = 0;  // SELFHEAL_STRATEGY_* (SDK 1.2+; 0 for older plugins)
 };
 
 enum class DescriptorProblem {

@@ -53,6 +53,13 @@ std::optional<PluginDescriptorInfo> descriptor_from_probe(const ProbeRun& run) {
   info.version = run.field("version");
   info.description = run.field("description");
   info.cxx_abi_tag = run.field("cxx_abi_tag");
+  if (const auto flags = run.field("flags"); !flags.empty()) {
+    try {
+      info.flags = std::stoull(flags);
+    } catch (const std::exception&) {
+      info.flags = 0;
+    }
+  }
   return info;
 }
 

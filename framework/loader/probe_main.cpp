@@ -70,6 +70,7 @@ void print_descriptor(const PluginDescriptorInfo& info, bool complete) {
   put("version", info.version);
   put("description", info.description);
   put("cxx_abi_tag", info.cxx_abi_tag);
+  put("flags", std::to_string(info.flags));
 }
 
 int probe_plugin(const std::string& file, const DescriptorExpectation& expected) {

@@ -116,6 +116,14 @@ struct Manifest {
 
   // All plugins of every kind, diagnosers first.
   std::vector<const PluginSpec*> all_plugins() const;
+  // The crate a request that names none means: the first crate in the manifest (the one rule
+  // the healer, the stores and the HTTP API share). Null when there is none.
+  const CrateSpec* default_crate() const { return crates.empty() ? nullptr : &crates.front(); }
+  // `name`, or the default crate's name when it is empty (still empty without crates).
+  std::string crate_or_default(const std::string& name) const {
+    if (!name.empty() || crates.empty()) return name;
+    return crates.front().name;
+  }
 };
 
 struct ManifestError {

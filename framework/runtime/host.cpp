@@ -68,6 +68,7 @@ Host::Host(Manifest manifest, Options options)
   services_.runner = &runner_;
   services_.clock = &clock_;
   services_.toolchain = &toolchain_;
+  services_.build_jobs = &build_jobs_;
   services_.probe_library = [this](const std::filesystem::path& library) {
     return loader_->probe_library(library);
   };
@@ -169,7 +170,7 @@ FileWatchStats Host::file_watch() const {
 }
 
 ArtifactStore* Host::store(const std::string& crate) {
-  auto it = stores_.find(crate.empty() && !stores_.empty() ? stores_.begin()->first : crate);
+  auto it = stores_.find(manifest_.crate_or_default(crate));
   return it == stores_.end() ? nullptr : it->second.get();
 }
 

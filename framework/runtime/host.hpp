@@ -71,6 +71,7 @@ class Host {
   SystemClock clock_;
   PosixProcessRunner runner_;
   ToolchainSearchPath toolchain_;
+  BuildJobsLimits build_jobs_;  // free_memory's caps, for this host's life
   std::unique_ptr<BuildFingerprinter> fingerprinter_;
   std::unique_ptr<BuildCache> build_cache_;  // outlives the healer, whose builds use its server
   std::unique_ptr<PluginLoader> loader_;

@@ -126,7 +126,7 @@ json::object progress_json(const FixProgress& p, std::chrono::steady_clock::time
   json::object o;
   o["fix_id"] = p.fix_id;
   o["crate"] = p.crate;
-  o["state"] = p.state;
+  o["state"] = to_string(p.state);
   o["strategy"] = p.strategy.empty() ? json::value(nullptr) : json::value(p.strategy);
   const auto end = p.finished == std::chrono::steady_clock::time_point{} ? now : p.finished;
   o["elapsed_seconds"] =

@@ -22,14 +22,6 @@ std::string join(const std::vector<std::string>& argv) {
   return s;
 }
 
-unsigned build_jobs(const sdk::Context& context) {
-  // free_memory lowers parallelism for the next builds by writing this file.
-  std::ifstream in(context.crate().state_dir / "build-jobs");
-  unsigned jobs = 0;
-  if (in >> jobs && jobs > 0) return jobs;
-  return context.settings().build_jobs;
-}
-
 sdk::ProcessResult run_cargo_in(const sdk::Context& context, const std::vector<std::string>& args,
                                 bool record_as_build, std::map<std::string, std::string> environment) {
   const auto& crate = context.crate();
@@ -116,7 +108,7 @@ BuildRun run_cargo_build(const sdk::Context& context) {
                                    "--lib",
                                    "--message-format=json-diagnostic-short"};
   if (context.config()["offline"].as_bool(true)) args.push_back("--offline");
-  if (unsigned jobs = build_jobs(context); jobs > 0) {
+  if (unsigned jobs = context.build_jobs(); jobs > 0) {  // free_memory may have capped it
     args.push_back("-j");
     args.push_back(std::to_string(jobs));
   }

@@ -102,7 +102,7 @@ selfheal_plugin_descriptor_t descriptor(std::uint32_t major, std::uint32_t minor
           "1.0.0",
           "d",
           abi,
-          {}};
+          0, {}};
 }
 
 TEST(SdkVersionPolicy, OlderAndEqualMinorsLoadOnAHostOfMinor3) {

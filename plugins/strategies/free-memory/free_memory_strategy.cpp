@@ -1,5 +1,6 @@
 #include "free_memory_strategy.hpp"
 
+#include <algorithm>
 #include <fstream>
 
 namespace selfheal::plugins {
@@ -22,13 +23,10 @@ std::uint64_t mem_available(const sdk::Context& context) {
 // memory, default 30), poll_ms (default 500).
 sdk::FixResult FreeMemoryStrategy::apply(const sdk::Context& context, const sdk::Diagnosis&) noexcept {
   try {
-    const auto& c = context.crate();
     const auto& config = context.config();
-    // 1. Fewer rustc processes at once: the next builds read this file.
-    const auto jobs = config["build_jobs"].as_int(1);
-    std::error_code ec;
-    std::filesystem::create_directories(c.state_dir, ec);
-    std::ofstream(c.state_dir / "build-jobs", std::ios::trunc) << jobs << '\n';
+    // 1. Fewer rustc processes at once: the host caps the crate's next builds.
+    const auto jobs = std::max<std::int64_t>(1, config["build_jobs"].as_int(1));
+    context.limit_build_jobs(static_cast<unsigned>(jobs));
     // 2. Give back what the host itself holds.
     const std::uint64_t trimmed = context.trim_host_memory();
     // 3. Wait for the machine to have enough (never kill anything that is not ours).

@@ -15,7 +15,7 @@ sdk::FixResult RestoreFromCacheStrategy::apply(const sdk::Context& context,
     if (!restored.ok()) {
       const auto& status = restored.status();
       if (status.code == sdk::Errc::not_found) {
-        result.details.set("skipped", true);
+        result.skipped = true;
         result.error = "nothing to restore: " + status.message;
       } else {
         result.error = "restore failed: " + status.message;

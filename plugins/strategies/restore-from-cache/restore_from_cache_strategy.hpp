@@ -1,6 +1,6 @@
 // Strategy `restore_from_cache`: put back the stored artifact built from the crate's current
 // build fingerprint (checksum verified) instead of running cargo. When the store has none it
-// reports itself skipped (details.skipped = true) so the chain goes on to a build without a
+// reports itself skipped (FixResult::skipped) so the chain goes on to a build without a
 // failed attempt on record.
 #pragma once
 

@@ -13,7 +13,9 @@ namespace {
 TEST(FullStateDisk, ASucceededCleanBuildStaysASuccessAndTheLostHistoryWriteIsLoud) {
   ServeWorld world;
   world.extra_settings = "  auto_fix: false\n";  // the clean build below is the only fix
-  TmpfsMount state(world.state_dir(), 4 << 20);
+  // Room for the plugin store's copies (about 55 MiB), which serve writes before the disk is
+  // filled: in 4 MiB they did not fit, no plugin loaded, and the crate only looked healthy.
+  TmpfsMount state(world.state_dir(), 160 << 20);
   if (!state.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here: " << state.error();
   world.write_manifest();
   ServeProcess serve(world.manifest_file().string());

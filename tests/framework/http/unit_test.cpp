@@ -92,7 +92,7 @@ TEST(HealthReport, APinnedImplementationIsTheBest) {
   EXPECT_EQ(health_report(m, {}, loader, std::nullopt).body.at("status"), "healthy");
 }
 
-TEST(Metrics, PrometheusTextFromHistoryAndComponents) {
+TEST(Metrics, PrometheusTextFromCountersAndComponents) {
   std::vector<FixAttempt> history(3);
   history[0].issue_type = "not_built"; history[0].strategy = "build"; history[0].success = true; history[0].duration_ms = 700;
   history[1].issue_type = "not_built"; history[1].strategy = "build"; history[1].success = false; history[1].duration_ms = 40000;
@@ -100,7 +100,9 @@ TEST(Metrics, PrometheusTextFromHistoryAndComponents) {
   LoaderStatus loader;
   loader.components = {component("bloom_filter", "cpp", false)};
   loader.components[0].switches = 3;
-  const std::string text = metrics_text(history, loader, 7);
+  FixCounters counters;
+  for (const auto& a : history) counters.add(a, a.strategy == "build");  // build declares it builds
+  const std::string text = metrics_text(counters, loader, 7);
   for (const char* line : {
            "selfheal_fix_attempts_total{issue=\"not_built\",strategy=\"build\",outcome=\"success\"} 1\n",
            "selfheal_fix_attempts_total{issue=\"not_built\",strategy=\"build\",outcome=\"failure\"} 1\n",

@@ -20,7 +20,7 @@ selfheal_plugin_descriptor_t good() {
           "1.2.0",
           "builds",
           SELFHEAL_CXX_ABI_TAG,
-          {}};
+          0, {}};
 }
 
 const std::string kHostSdk =
@@ -36,6 +36,18 @@ TEST(DescriptorCheck, AcceptsTheSdkMacrosDescriptorAndCopiesIt) {
   EXPECT_EQ(check.info->description, "builds");
   EXPECT_EQ(check.info->kind, sdk::PluginKind::strategy);
   EXPECT_EQ(check.info->cxx_abi_tag, SELFHEAL_CXX_ABI_TAG);
+}
+
+TEST(DescriptorCheck, StrategyFlagsAreReadFromSdk12OnAndIgnoredBefore) {
+  auto d = good();
+  d.flags = SELFHEAL_STRATEGY_BUILDS_ARTIFACT | SELFHEAL_STRATEGY_CLEAN_BUILD;
+  auto check = check_descriptor(d, "/p/build.so");
+  ASSERT_TRUE(check.ok()) << check.message;
+  EXPECT_EQ(check.info->flags, SELFHEAL_STRATEGY_BUILDS_ARTIFACT | SELFHEAL_STRATEGY_CLEAN_BUILD);
+  d.api_minor = 1;  // the slot was reserved then: whatever is in it is no flag
+  check = check_descriptor(d, "/p/build.so");
+  ASSERT_TRUE(check.ok()) << check.message;
+  EXPECT_EQ(check.info->flags, 0u);
 }
 
 TEST(DescriptorCheck, RefusesBadMagicWithoutReadingFurther) {

@@ -110,6 +110,13 @@ class Context {
   // SCCACHE_DIR, SCCACHE_SERVER_PORT, ...); empty when it adds nothing. A build strategy merges it
   // into cargo's environment under its own `env:` config.
   virtual std::map<std::string, std::string> build_environment() const { return {}; }
+
+  // Since SDK 1.2. Parallelism for the crate's builds (cargo -j): the manifest's
+  // settings.build_jobs, lowered by limit_build_jobs(); 0: cargo's default.
+  virtual unsigned build_jobs() const { return settings().build_jobs; }
+  // Caps the crate's later builds at `jobs` (> 0) for the life of the host (free_memory after an
+  // out-of-memory build). A cap never raises parallelism above the manifest's setting.
+  virtual void limit_build_jobs(unsigned /*jobs*/) const {}
 };
 
 }  // namespace selfheal::sdk

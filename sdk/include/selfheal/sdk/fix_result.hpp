@@ -11,6 +11,11 @@ namespace selfheal::sdk {
 
 struct FixResult {
   bool success = false;
+  // Since SDK 1.2: the strategy had nothing to act on (restore_from_cache with an empty store).
+  // Not an attempt: the host records no history row and goes on with the chain. Placed in the
+  // padding after `success`, so the struct's size and offsets are those of SDK 1.1; the host
+  // reads it only from plugins built against 1.2 or newer.
+  bool skipped = false;
   std::string message;  // what was done, one line
   std::string error;    // why it failed; empty on success
   Value details = Value::map();
@@ -20,6 +25,13 @@ struct FixResult {
     FixResult r;
     r.success = true;
     r.message = std::move(message);
+    return r;
+  }
+  // Nothing to act on; `why` says so (e.g. "nothing to restore: ...").
+  static FixResult skip(std::string why) {
+    FixResult r;
+    r.skipped = true;
+    r.error = std::move(why);
     return r;
   }
   static FixResult failed(std::string error) {

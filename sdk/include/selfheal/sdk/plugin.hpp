@@ -27,6 +27,14 @@ enum selfheal_plugin_kind : std::uint32_t {
 
 #define SELFHEAL_DESCRIPTOR_MAGIC 0x53484c50u /* "SHLP" */
 
+// Descriptor flags (since SDK 1.2) a strategy declares about itself, so the host needs no
+// built-in strategy's name.
+// BUILDS_ARTIFACT: its attempts build the crate's artifact (timed as builds in /metrics).
+#define SELFHEAL_STRATEGY_BUILDS_ARTIFACT 0x1u
+// CLEAN_BUILD: it rebuilds from scratch; what `clean-build` requests run (the first such
+// strategy in the manifest).
+#define SELFHEAL_STRATEGY_CLEAN_BUILD 0x2u
+
 // Layout frozen for a major version: new fields only go into `reserved`.
 struct selfheal_plugin_descriptor_t {
   std::uint32_t magic;        // SELFHEAL_DESCRIPTOR_MAGIC
@@ -38,7 +46,8 @@ struct selfheal_plugin_descriptor_t {
   const char* version;        // the plugin's own version, e.g. "1.2.0"
   const char* description;    // one line
   const char* cxx_abi_tag;    // SELFHEAL_CXX_ABI_TAG of the plugin's build
-  const void* reserved[8];
+  std::uintptr_t flags;       // since 1.2 (was reserved[0], always 0): SELFHEAL_STRATEGY_* bits
+  const void* reserved[7];
 };
 
 // The factory's C signature. On failure returns null and writes a reason into `error`.
@@ -73,7 +82,11 @@ inline void copy_error(char* out, std::size_t size, std::string_view text) noexc
 
 // Declares a plugin library. `Class` derives from Diagnoser, Strategy or ComponentImplementation
 // and is default-constructible; `kind` is SELFHEAL_KIND_*; the strings are literals.
-#define SELFHEAL_PLUGIN(Class, kind_, name_, version_, description_)                             \
+#define SELFHEAL_PLUGIN(Class, kind_, name_, version_, description_) \
+  SELFHEAL_PLUGIN_WITH_FLAGS(Class, kind_, name_, version_, description_, 0u)
+
+// The same with descriptor flags (SELFHEAL_STRATEGY_*).
+#define SELFHEAL_PLUGIN_WITH_FLAGS(Class, kind_, name_, version_, description_, flags_)          \
   SELFHEAL_PLUGIN_EXPORT const selfheal_plugin_descriptor_t selfheal_plugin_descriptor = {        \
       SELFHEAL_DESCRIPTOR_MAGIC,                                                                   \
       sizeof(selfheal_plugin_descriptor_t),                                                        \
@@ -84,6 +97,7 @@ inline void copy_error(char* out, std::size_t size, std::string_view text) noexc
       version_,                                                                                    \
       description_,                                                                                \
       SELFHEAL_CXX_ABI_TAG,                                                                        \
+      flags_,                                                                                      \
       {}};                                                                                         \
   SELFHEAL_PLUGIN_EXPORT void* selfheal_plugin_create(char* error, std::size_t error_size) {      \
     try {                                                                                          \
@@ -100,5 +114,7 @@ inline void copy_error(char* out, std::size_t size, std::string_view text) noexc
   SELFHEAL_PLUGIN(Class, SELFHEAL_KIND_DIAGNOSER, name, version, description)
 #define SELFHEAL_STRATEGY_PLUGIN(Class, name, version, description) \
   SELFHEAL_PLUGIN(Class, SELFHEAL_KIND_STRATEGY, name, version, description)
+#define SELFHEAL_STRATEGY_PLUGIN_WITH_FLAGS(Class, name, version, description, flags) \
+  SELFHEAL_PLUGIN_WITH_FLAGS(Class, SELFHEAL_KIND_STRATEGY, name, version, description, flags)
 #define SELFHEAL_COMPONENT_PLUGIN(Class, name, version, description) \
   SELFHEAL_PLUGIN(Class, SELFHEAL_KIND_COMPONENT, name, version, description)

@@ -132,6 +132,7 @@ class FakeContext final : public Context {
   // restore_cached_artifact(); default: nothing cached (Errc::not_found)
   std::function<Result<ArtifactRecord>()> restore;
   std::map<std::string, std::string> build_env;  // build_environment()
+  mutable unsigned jobs_limit = 0;  // what limit_build_jobs() set last; 0: none
 
   const CratePaths& crate() const override { return crate_paths; }
   const Settings& settings() const override { return settings_value; }
@@ -163,6 +164,15 @@ class FakeContext final : public Context {
     return Status::error(Errc::not_found, "nothing cached");
   }
   std::map<std::string, std::string> build_environment() const override { return build_env; }
+  // As the host does: the manifest's setting, capped by the limit.
+  unsigned build_jobs() const override {
+    const unsigned set = settings_value.build_jobs;
+    if (jobs_limit == 0) return set;
+    return set == 0 || jobs_limit < set ? jobs_limit : set;
+  }
+  void limit_build_jobs(unsigned jobs) const override {
+    if (jobs > 0) jobs_limit = jobs;
+  }
 };
 
 }  // namespace selfheal::sdk::testing
