@@ -250,7 +250,7 @@ std::vector<ComponentChange> ComponentLoader::check() {
     }
     std::lock_guard lock(mutex_);
     for (auto& [name, c] : components_) {
-      const std::string crate_of = c.spec.crate.empty() ? manifest_.crates.front().name : c.spec.crate;
+      const std::string crate_of = manifest_.crate_or_default(c.spec.crate);
       if (crate_of != crate.name) continue;
       bool rescore = false;
       for (auto& [impl_name, impl] : c.implementations) {

@@ -23,54 +23,49 @@ std::optional<std::uint64_t> free_bytes_at(const std::filesystem::path& where) {
 
 }  // namespace
 
-std::optional<sdk::Diagnosis> DiskFullDiagnoser::diagnose(const sdk::Context& context) noexcept {
-  try {
-    const auto& c = context.crate();
-    const std::uint64_t floor = context.settings().min_free_disk_bytes;
-    // The build's device, then the state folder's: a full state folder loses the store and the
-    // history (SQLite's "database or disk is full") while builds still succeed.
-    auto where = existing_ancestor(c.target_dir);
-    std::uint64_t free_bytes = 0;
-    // `free_bytes_override` is the test double of the build device's free-space probe.
-    if (context.config().contains("free_bytes_override")) {
-      free_bytes = static_cast<std::uint64_t>(context.config()["free_bytes_override"].as_int());
-    } else if (auto measured = free_bytes_at(where)) {
-      free_bytes = *measured;
-    } else {
-      return std::nullopt;
-    }
-    if (free_bytes >= floor && !c.state_dir.empty()) {
-      const auto state = existing_ancestor(c.state_dir);
-      if (auto measured = free_bytes_at(state); measured && *measured < floor) {
-        where = state;
-        free_bytes = *measured;
-      }
-    }
-
-    std::string evidence;
-    if (auto record = read_build_record(c); record && !record->success()) {
-      for (const auto& line : read_build_output(c, 1 << 20)) {
-        if (line.find("No space left on device") != std::string::npos ||
-            line.find("os error 28") != std::string::npos) {
-          evidence = line;
-          break;
-        }
-      }
-    }
-    if (free_bytes >= floor && evidence.empty()) return std::nullopt;
-    auto d = make_diagnosis(sdk::issue::disk_full,
-                            "only " + std::to_string(free_bytes >> 20) + " MiB free on " +
-                                where.string(),
-                            /*can_auto_fix=*/false);
-    d.details.set("path", where.string());
-    d.details.set("free_bytes", free_bytes);
-    d.details.set("required_bytes", floor);
-    if (!evidence.empty()) d.details.set("build_output", evidence);
-    return d;
-  } catch (const std::exception& e) {
-    context.logger().error(std::string("diagnosis failed: ") + e.what());
+std::optional<sdk::Diagnosis> DiskFullDiagnoser::diagnose(const sdk::Context& context) {
+  const auto& c = context.crate();
+  const std::uint64_t floor = context.settings().min_free_disk_bytes;
+  // The build's device, then the state folder's: a full state folder loses the store and the
+  // history (SQLite's "database or disk is full") while builds still succeed.
+  auto where = existing_ancestor(c.target_dir);
+  std::uint64_t free_bytes = 0;
+  // `free_bytes_override` is the test double of the build device's free-space probe.
+  if (context.config().contains("free_bytes_override")) {
+    free_bytes = static_cast<std::uint64_t>(context.config()["free_bytes_override"].as_int());
+  } else if (auto measured = free_bytes_at(where)) {
+    free_bytes = *measured;
+  } else {
     return std::nullopt;
   }
+  if (free_bytes >= floor && !c.state_dir.empty()) {
+    const auto state = existing_ancestor(c.state_dir);
+    if (auto measured = free_bytes_at(state); measured && *measured < floor) {
+      where = state;
+      free_bytes = *measured;
+    }
+  }
+
+  std::string evidence;
+  if (auto record = read_build_record(c); record && !record->success()) {
+    for (const auto& line : read_build_output(c, 1 << 20)) {
+      if (line.find("No space left on device") != std::string::npos ||
+          line.find("os error 28") != std::string::npos) {
+        evidence = line;
+        break;
+      }
+    }
+  }
+  if (free_bytes >= floor && evidence.empty()) return std::nullopt;
+  auto d = make_diagnosis(sdk::issue::disk_full,
+                          "only " + std::to_string(free_bytes >> 20) + " MiB free on " +
+                              where.string(),
+                          /*can_auto_fix=*/false);
+  d.details.set("path", where.string());
+  d.details.set("free_bytes", free_bytes);
+  d.details.set("required_bytes", floor);
+  if (!evidence.empty()) d.details.set("build_output", evidence);
+  return d;
 }
 
 }  // namespace selfheal::plugins

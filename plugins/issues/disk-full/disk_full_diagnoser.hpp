@@ -10,7 +10,7 @@ class DiskFullDiagnoser final : public sdk::Diagnoser {
  public:
   // sdk::Diagnoser
   std::vector<std::string> issue_types() const override { return {"disk_full"}; }
-  std::optional<sdk::Diagnosis> diagnose(const sdk::Context& context) noexcept override;
+  std::optional<sdk::Diagnosis> diagnose(const sdk::Context& context) override;
 };
 
 }  // namespace selfheal::plugins

@@ -9,7 +9,7 @@ class IncompatibleVersionDiagnoser final : public sdk::Diagnoser {
  public:
   // sdk::Diagnoser
   std::vector<std::string> issue_types() const override { return {"incompatible_version"}; }
-  std::optional<sdk::Diagnosis> diagnose(const sdk::Context& context) noexcept override;
+  std::optional<sdk::Diagnosis> diagnose(const sdk::Context& context) override;
 };
 
 }  // namespace selfheal::plugins

@@ -43,53 +43,48 @@ constexpr const char* kResolutionMarkers[] = {
 }  // namespace
 
 std::optional<sdk::Diagnosis> MissingDependenciesDiagnoser::diagnose(
-    const sdk::Context& context) noexcept {
-  try {
-    const auto& c = context.crate();
-    auto record = read_build_record(c);
-    if (!record || record->success()) return std::nullopt;
-    if (newest_source_mtime_ms(c.root) > record->started_at_ms) return std::nullopt;  // stale
-    std::set<std::string> crates;
-    sdk::Value requirements = sdk::Value::list();
-    sdk::Value lines = sdk::Value::list();
-    bool resolution_error = false;
-    for (const auto& line : read_build_output(c, 1 << 20)) {
-      if (!line.empty() && line.front() == '{') continue;  // JSON messages are the compiler's
-      bool relevant = false;
-      const auto head_end = line.begin() + static_cast<std::ptrdiff_t>(
-                                               std::min(line.size(), kMatchedLineBytes));
-      std::smatch m;
-      if (std::regex_search(line.begin(), head_end, m, crate_patterns())) {
-        for (std::size_t i = 1; i < m.size(); ++i)
-          if (m[i].matched) crates.insert(m[i].str());
-        relevant = true;
-      }
-      for (const char* marker : kResolutionMarkers)
-        if (line.find(marker) != std::string::npos) relevant = true;
-      if (std::regex_search(line.begin(), head_end, m, requirement_pattern())) {
-        requirements.push_back(line);
-        relevant = true;
-      }
-      if (relevant) {
-        resolution_error = true;
-        if (lines.size() < 20) lines.push_back(line);
-      }
+    const sdk::Context& context) {
+  const auto& c = context.crate();
+  auto record = read_build_record(c);
+  if (!record || record->success()) return std::nullopt;
+  if (newest_source_mtime_ms(c.root) > record->started_at_ms) return std::nullopt;  // stale
+  std::set<std::string> crates;
+  sdk::Value requirements = sdk::Value::list();
+  sdk::Value lines = sdk::Value::list();
+  bool resolution_error = false;
+  for (const auto& line : read_build_output(c, 1 << 20)) {
+    if (!line.empty() && line.front() == '{') continue;  // JSON messages are the compiler's
+    bool relevant = false;
+    const auto head_end = line.begin() + static_cast<std::ptrdiff_t>(
+                                             std::min(line.size(), kMatchedLineBytes));
+    std::smatch m;
+    if (std::regex_search(line.begin(), head_end, m, crate_patterns())) {
+      for (std::size_t i = 1; i < m.size(); ++i)
+        if (m[i].matched) crates.insert(m[i].str());
+      relevant = true;
     }
-    if (!resolution_error) return std::nullopt;
-    sdk::Value missing = sdk::Value::list();
-    for (const auto& name : crates) missing.push_back(name);
-    auto d = make_diagnosis(sdk::issue::missing_dependencies,
-                            crates.empty() ? std::string("cargo could not resolve dependencies")
-                                           : "missing crates: " + missing.items().front().as_string() +
-                                                 (crates.size() > 1 ? " and more" : ""));
-    d.details.set("missing_crates", missing);
-    d.details.set("requirements", requirements);
-    d.details.set("cargo_output", lines);
-    return d;
-  } catch (const std::exception& e) {
-    context.logger().error(std::string("diagnosis failed: ") + e.what());
-    return std::nullopt;
+    for (const char* marker : kResolutionMarkers)
+      if (line.find(marker) != std::string::npos) relevant = true;
+    if (std::regex_search(line.begin(), head_end, m, requirement_pattern())) {
+      requirements.push_back(line);
+      relevant = true;
+    }
+    if (relevant) {
+      resolution_error = true;
+      if (lines.size() < 20) lines.push_back(line);
+    }
   }
+  if (!resolution_error) return std::nullopt;
+  sdk::Value missing = sdk::Value::list();
+  for (const auto& name : crates) missing.push_back(name);
+  auto d = make_diagnosis(sdk::issue::missing_dependencies,
+                          crates.empty() ? std::string("cargo could not resolve dependencies")
+                                         : "missing crates: " + missing.items().front().as_string() +
+                                               (crates.size() > 1 ? " and more" : ""));
+  d.details.set("missing_crates", missing);
+  d.details.set("requirements", requirements);
+  d.details.set("cargo_output", lines);
+  return d;
 }
 
 }  // namespace selfheal::plugins

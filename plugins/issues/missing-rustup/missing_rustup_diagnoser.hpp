@@ -9,7 +9,7 @@ class MissingRustupDiagnoser final : public sdk::Diagnoser {
  public:
   // sdk::Diagnoser
   std::vector<std::string> issue_types() const override { return {"missing_rustup"}; }
-  std::optional<sdk::Diagnosis> diagnose(const sdk::Context& context) noexcept override;
+  std::optional<sdk::Diagnosis> diagnose(const sdk::Context& context) override;
 };
 
 }  // namespace selfheal::plugins

@@ -7,21 +7,16 @@
 
 namespace selfheal::plugins {
 
-std::optional<sdk::Diagnosis> NotBuiltDiagnoser::diagnose(const sdk::Context& context) noexcept {
-  try {
-    const auto& c = context.crate();
-    struct stat st {};
-    if (::lstat(c.artifact.c_str(), &st) == 0) return std::nullopt;
-    auto d = make_diagnosis(sdk::issue::not_built, "no artifact at " + c.artifact.string());
-    d.details.set("artifact", c.artifact.string());
-    std::error_code ec;
-    d.details.set("target_dir_exists", std::filesystem::exists(c.target_dir, ec));
-    if (auto record = read_build_record(c)) d.details.set("last_build_exit_code", record->exit_code);
-    return d;
-  } catch (const std::exception& e) {
-    context.logger().error(std::string("diagnosis failed: ") + e.what());
-    return std::nullopt;
-  }
+std::optional<sdk::Diagnosis> NotBuiltDiagnoser::diagnose(const sdk::Context& context) {
+  const auto& c = context.crate();
+  struct stat st {};
+  if (::lstat(c.artifact.c_str(), &st) == 0) return std::nullopt;
+  auto d = make_diagnosis(sdk::issue::not_built, "no artifact at " + c.artifact.string());
+  d.details.set("artifact", c.artifact.string());
+  std::error_code ec;
+  d.details.set("target_dir_exists", std::filesystem::exists(c.target_dir, ec));
+  if (auto record = read_build_record(c)) d.details.set("last_build_exit_code", record->exit_code);
+  return d;
 }
 
 }  // namespace selfheal::plugins

@@ -9,7 +9,7 @@ class OutOfMemoryDiagnoser final : public sdk::Diagnoser {
  public:
   // sdk::Diagnoser
   std::vector<std::string> issue_types() const override { return {"out_of_memory"}; }
-  std::optional<sdk::Diagnosis> diagnose(const sdk::Context& context) noexcept override;
+  std::optional<sdk::Diagnosis> diagnose(const sdk::Context& context) override;
 };
 
 }  // namespace selfheal::plugins

@@ -12,7 +12,7 @@ class StaleArtifactDiagnoser final : public sdk::Diagnoser {
  public:
   // sdk::Diagnoser
   std::vector<std::string> issue_types() const override { return {"stale_artifact"}; }
-  std::optional<sdk::Diagnosis> diagnose(const sdk::Context& context) noexcept override;
+  std::optional<sdk::Diagnosis> diagnose(const sdk::Context& context) override;
 };
 
 }  // namespace selfheal::plugins

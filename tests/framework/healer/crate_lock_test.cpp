@@ -10,6 +10,8 @@
 #include <optional>
 #include <thread>
 
+#include "eventually.hpp"
+
 namespace selfheal {
 namespace {
 
@@ -27,16 +29,6 @@ class CountingClock final : public sdk::Clock {
   }
   mutable std::atomic<int> polls{0};
 };
-
-template <class Condition>
-bool eventually(Condition condition, std::chrono::seconds limit = std::chrono::seconds(10)) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::yield();
-  }
-  return true;
-}
 
 int open_count(const fs::path& file) {
   int n = 0;
@@ -66,7 +58,7 @@ TEST(CrateLock, AHolderThatDoesNotAnnounceLeavesWaitersWithTheFixThatRan) {
     behind = lock.waited_for();
     waiter_done = true;
   });
-  ASSERT_TRUE(eventually([&] { return open_count(file) >= 2 && clock.polls > 0; }));
+  ASSERT_TRUE(testing::eventually([&] { return open_count(file) >= 2 && clock.polls > 0; }));
   first.reset();  // fix 1 is over
   // A latecomer that joined fix 1 usually takes the lock next (the waiter sleeps between polls)
   // and holds it, unannounced, while the waiter polls again, reading the file each time.
@@ -75,7 +67,7 @@ TEST(CrateLock, AHolderThatDoesNotAnnounceLeavesWaitersWithTheFixThatRan) {
   ASSERT_TRUE(joined->held());
   EXPECT_EQ(joined->waited_for(), std::nullopt);  // it arrived after fix 1 ended
   const int seen = clock.polls;
-  ASSERT_TRUE(eventually([&] { return clock.polls >= seen + 3 || waiter_done; }));
+  ASSERT_TRUE(testing::eventually([&] { return clock.polls >= seen + 3 || waiter_done; }));
   joined.reset();
   waiter.join();
   EXPECT_EQ(behind, std::optional<std::int64_t>(1));
