@@ -25,7 +25,7 @@ struct HostServices {
   const sdk::Clock* clock = nullptr;
   ToolchainSearchPath* toolchain = nullptr;
   std::function<sdk::ProbeResult(const std::filesystem::path&)> probe_library;
-  // The store's record of the crate's accepted artifact (the components issue fills it in).
+  // The artifact store's record of the crate's accepted artifact (none before one is accepted).
   std::function<std::optional<sdk::ArtifactRecord>(const std::string& crate)> last_artifact;
   std::function<std::uint64_t()> trim_memory;
   // What a build would use now (sdk::Context::build_fingerprint) and the restore of the stored

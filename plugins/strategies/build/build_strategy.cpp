@@ -4,13 +4,9 @@
 
 namespace selfheal::plugins {
 
-sdk::FixResult BuildStrategy::apply(const sdk::Context& context, const sdk::Diagnosis&) noexcept {
-  try {
-    context.logger().info("building " + context.crate().name);
-    return build_fix_result(context, run_cargo_build(context), "cargo build");
-  } catch (const std::exception& e) {
-    return sdk::FixResult::failed(std::string("build: ") + e.what());
-  }
+sdk::FixResult BuildStrategy::apply(const sdk::Context& context, const sdk::Diagnosis&) {
+  context.logger().info("building " + context.crate().name);
+  return build_fix_result(context, run_cargo_build(context), "cargo build");
 }
 
 }  // namespace selfheal::plugins

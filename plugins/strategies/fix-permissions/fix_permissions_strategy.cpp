@@ -51,38 +51,34 @@ struct Fixer {
 }  // namespace
 
 sdk::FixResult FixPermissionsStrategy::apply(const sdk::Context& context,
-                                             const sdk::Diagnosis& diagnosis) noexcept {
-  try {
-    const auto& c = context.crate();
-    Fixer fixer;
-    fixer.roots = {c.root, c.target_dir, c.state_dir};
-    for (const auto& root : fixer.roots) fixer.fix(root);
-    // Paths the diagnosis named (e.g. build.log) that the walk may not reach.
-    for (const auto& p : diagnosis.details["paths"].items()) fixer.fix(p["path"].as_string());
+                                             const sdk::Diagnosis& diagnosis) {
+  const auto& c = context.crate();
+  Fixer fixer;
+  fixer.roots = {c.root, c.target_dir, c.state_dir};
+  for (const auto& root : fixer.roots) fixer.fix(root);
+  // Paths the diagnosis named (e.g. build.log) that the walk may not reach.
+  for (const auto& p : diagnosis.details["paths"].items()) fixer.fix(p["path"].as_string());
 
-    // Verify, as the host user: a chmod that "succeeded" is not yet a fix.
-    sdk::Value still = sdk::Value::list();
-    for (const auto& p : diagnosis.details["paths"].items()) {
-      const std::string path = p["path"].as_string();
-      struct stat st {};
-      if (::lstat(path.c_str(), &st) != 0) continue;
-      const int mode = S_ISDIR(st.st_mode) ? (R_OK | W_OK | X_OK) : R_OK;
-      if (::faccessat(AT_FDCWD, path.c_str(), mode, AT_EACCESS) != 0) still.push_back(path);
-    }
-    sdk::FixResult result;
-    result.details.set("changed", fixer.changed);
-    result.details.set("refused", fixer.refused);
-    if (still.size() > 0) {
-      result.error = "still not accessible: " + still.items().front().as_string();
-      result.details.set("still_inaccessible", still);
-      return result;
-    }
-    result.success = true;
-    result.message = "fixed permissions of " + std::to_string(fixer.changed.size()) + " path(s)";
-    return result;
-  } catch (const std::exception& e) {
-    return sdk::FixResult::failed(std::string("fix_permissions: ") + e.what());
+  // Verify, as the host user: a chmod that "succeeded" is not yet a fix.
+  sdk::Value still = sdk::Value::list();
+  for (const auto& p : diagnosis.details["paths"].items()) {
+    const std::string path = p["path"].as_string();
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) continue;
+    const int mode = S_ISDIR(st.st_mode) ? (R_OK | W_OK | X_OK) : R_OK;
+    if (::faccessat(AT_FDCWD, path.c_str(), mode, AT_EACCESS) != 0) still.push_back(path);
   }
+  sdk::FixResult result;
+  result.details.set("changed", fixer.changed);
+  result.details.set("refused", fixer.refused);
+  if (still.size() > 0) {
+    result.error = "still not accessible: " + still.items().front().as_string();
+    result.details.set("still_inaccessible", still);
+    return result;
+  }
+  result.success = true;
+  result.message = "fixed permissions of " + std::to_string(fixer.changed.size()) + " path(s)";
+  return result;
 }
 
 }  // namespace selfheal::plugins

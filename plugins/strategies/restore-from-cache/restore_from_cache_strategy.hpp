@@ -11,7 +11,7 @@ namespace selfheal::plugins {
 class RestoreFromCacheStrategy final : public sdk::Strategy {
  public:
   // sdk::Strategy
-  sdk::FixResult apply(const sdk::Context& context, const sdk::Diagnosis& diagnosis) noexcept override;
+  sdk::FixResult apply(const sdk::Context& context, const sdk::Diagnosis& diagnosis) override;
 };
 
 }  // namespace selfheal::plugins

@@ -1,6 +1,7 @@
 // The Bloom filter component interface. The algorithm and state format are fixed so that every
-// implementation produces byte-identical state (see the components issue's definition beside the
-// implementations); this header fixes the calls.
+// implementation produces byte-identical state and the host can move state between them (the
+// reference is the C++ implementation's plugins/components/common/split_block_bloom.hpp, checked
+// against the Rust one by shared vectors in tests/components); this header fixes the calls.
 #pragma once
 
 #include <cstdint>

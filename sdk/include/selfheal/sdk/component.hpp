@@ -58,7 +58,9 @@ class ComponentImplementation : public Plugin {
   virtual std::string implementation() const = 0;  // "rust" or "cpp"
   // True for adapters that bind to a Rust artifact handed over in ComponentArgs::artifact.
   virtual bool needs_artifact() const noexcept { return false; }
-  // The returned object is one of BloomFilter, SlidingWindow or MemoryPool, per component().
+  // The returned object implements the interface of the component kind named by component()
+  // (BloomFilter, SlidingWindow, MemoryPool, or a kind the host registered); the host checks
+  // component() against the manifest before it casts.
   virtual Result<std::unique_ptr<Component>> create(const ComponentArgs& args) noexcept = 0;
 };
 

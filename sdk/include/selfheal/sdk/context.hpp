@@ -33,7 +33,8 @@ struct CratePaths {
   std::uint32_t expected_abi_version = 0;  // what the component adapters expect
 };
 
-// What the artifact store recorded when it accepted the last artifact (see the components issue).
+// What the host's artifact store recorded when it accepted the crate's last artifact: the
+// probed, content-addressed copy that components load (README "Components").
 struct ArtifactRecord {
   std::string sha256;
   std::filesystem::path path;  // the content-addressed copy the host loads
