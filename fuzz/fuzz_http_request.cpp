@@ -21,10 +21,10 @@
 #include <sstream>
 #include <string_view>
 
-#include "http/api_context.hpp"
+#include "api/api_context.hpp"
 #include "http/http_limits.hpp"
 #include "http/request_checks.hpp"
-#include "http/status_page.hpp"
+#include "api/status_page.hpp"
 
 namespace {
 

@@ -4,8 +4,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
-#include "runtime/host.hpp"
-#include "runtime/json_views.hpp"
+#include "host/host.hpp"
+#include "host/json_views.hpp"
 
 namespace selfheal::cli {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
-#include "http/service.hpp"
+#include "api/service.hpp"
 
 namespace selfheal::cli {
 namespace {

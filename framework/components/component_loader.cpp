@@ -5,7 +5,7 @@
 #include "components/calibration.hpp"
 #include "components/implementation_choice.hpp"
 #include "components/component_mapping.hpp"
-#include "host/crate_settings.hpp"
+#include "context/crate_settings.hpp"
 
 namespace selfheal {
 namespace {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "components/artifact_store.hpp"
+#include "artifacts/artifact_store.hpp"
 #include "components/component_kind_registry.hpp"
 #include "components/kinds/bloom_filter_kind.hpp"
 #include "components/kinds/memory_pool_kind.hpp"

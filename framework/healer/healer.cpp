@@ -4,8 +4,8 @@
 #include <future>
 
 #include "healer/crate_state.hpp"
-#include "host/crate_settings.hpp"
-#include "host/plugin_context.hpp"
+#include "context/crate_settings.hpp"
+#include "context/plugin_context.hpp"
 
 namespace selfheal {
 

@@ -21,7 +21,7 @@
 #include "healer/plugin_set.hpp"
 #include "healer/resource_trend.hpp"
 #include "healer/retry_policy.hpp"
-#include "host/host_services.hpp"
+#include "context/host_services.hpp"
 #include "manifest/manifest.hpp"
 
 namespace selfheal {

@@ -6,7 +6,7 @@
 #include "healer/crate_lock.hpp"
 #include "healer/crate_state.hpp"
 #include "healer/fix_outcome_codec.hpp"
-#include "host/plugin_context.hpp"
+#include "context/plugin_context.hpp"
 
 namespace selfheal {
 namespace {

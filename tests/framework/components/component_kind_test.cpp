@@ -13,7 +13,7 @@
 
 #include "components/component_kind_registry.hpp"
 #include "counter_kind.hpp"
-#include "runtime/host.hpp"
+#include "host/host.hpp"
 
 using namespace selfheal;
 using fixtures::Counter;

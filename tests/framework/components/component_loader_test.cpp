@@ -8,7 +8,7 @@
 #include <fstream>
 #include <random>
 
-#include "runtime/host.hpp"
+#include "host/host.hpp"
 
 using namespace selfheal;
 

@@ -12,7 +12,7 @@
 #include <iostream>
 
 #include "healer_harness.hpp"
-#include "http/metrics_view.hpp"
+#include "api/metrics_view.hpp"
 #include "process/proc_file.hpp"
 
 namespace selfheal::testing {

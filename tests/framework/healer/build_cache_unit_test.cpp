@@ -11,7 +11,7 @@
 #include <iterator>
 #include <random>
 
-#include "host/build_cache.hpp"
+#include "artifacts/build_cache.hpp"
 #include "selfheal/sdk/testing/fake_context.hpp"
 
 namespace selfheal {

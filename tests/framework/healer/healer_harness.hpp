@@ -17,9 +17,9 @@
 #include <string>
 #include <thread>
 
-#include "host/toolchain_search_path.hpp"
+#include "context/toolchain_search_path.hpp"
 #include "manifest/manifest.hpp"
-#include "runtime/host.hpp"
+#include "host/host.hpp"
 
 #include "eventually.hpp"
 

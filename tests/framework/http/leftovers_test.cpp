@@ -7,8 +7,8 @@
 
 #include <set>
 
-#include "host/build_cache.hpp"
-#include "host/sccache_server_record.hpp"
+#include "artifacts/build_cache.hpp"
+#include "artifacts/sccache_server_record.hpp"
 #include "serve_harness.hpp"
 
 namespace selfheal::testing {

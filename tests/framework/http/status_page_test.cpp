@@ -8,13 +8,13 @@
 #include <sstream>
 
 #include "http/router.hpp"
-#include "http/status_page.hpp"
+#include "api/status_page.hpp"
 
 namespace selfheal::http {
 namespace {
 
 std::string source_page() {
-  std::ifstream in(std::string(SELFHEAL_SOURCE_DIR) + "/framework/http/status_page/index.html",
+  std::ifstream in(std::string(SELFHEAL_SOURCE_DIR) + "/framework/api/status_page/index.html",
                    std::ios::binary);
   std::ostringstream out;
   out << in.rdbuf();

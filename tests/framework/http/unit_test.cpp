@@ -4,8 +4,8 @@
 
 #include <boost/json.hpp>
 
-#include "http/health_view.hpp"
-#include "http/metrics_view.hpp"
+#include "api/health_view.hpp"
+#include "api/metrics_view.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/router.hpp"
 

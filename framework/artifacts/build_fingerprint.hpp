@@ -1,0 +1,61 @@
+// The fingerprint of what produces a crate's artifact: its sources (Cargo.toml, Cargo.lock,
+// build.rs, everything under src/), the rustc version and target, the profile and the feature
+// set. Two builds with the same fingerprint produce interchangeable artifacts, so a stored one can
+// stand in for a rebuild. MT safe.
+#pragma once
+
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "context/toolchain_search_path.hpp"
+#include "selfheal/sdk/context.hpp"
+#include "selfheal/sdk/process.hpp"
+
+namespace selfheal {
+
+struct RustcIdentity {
+  std::string version;  // `rustc --version`, e.g. "rustc 1.95.0 (59807616e 2026-04-14)"
+  std::string host;     // the target triple it builds for by default
+};
+
+struct CrateSources {
+  std::string digest;                       // sha256 over sorted (relative path, sha256) pairs
+  // The latest modification among them (min() is the start: the file clock's zero is not the past).
+  std::filesystem::file_time_type newest = std::filesystem::file_time_type::min();
+};
+
+// The crate's build inputs, hashed. nullopt when Cargo.toml cannot be read.
+std::optional<CrateSources> hash_crate_sources(const std::filesystem::path& crate_root);
+
+// "sha256:<hex>" of the inputs. Features are cargo's defaults: the crate's [features] table is
+// part of the sources, and the build strategies never pass --features.
+std::string combine_fingerprint(const CrateSources& sources, const RustcIdentity& rustc,
+                                const std::string& profile);
+
+class BuildFingerprinter {
+ public:
+  BuildFingerprinter(sdk::ProcessRunner& runner, const ToolchainSearchPath& toolchain);
+
+  // What a build would use now. nullopt without a working rustc or readable sources.
+  std::optional<std::string> current(const sdk::CratePaths& crate);
+  // What the artifact in target/ was built from, judged as cargo does: nullopt when a source is
+  // newer than the artifact (it was built from other sources). `artifact_rustc` is the version
+  // the artifact reports (its build info); empty: the current rustc's.
+  std::optional<std::string> of_artifact(const sdk::CratePaths& crate, const std::string& artifact_rustc);
+
+  // `rustc -vV` through the toolchain search path, cached while rustc's file stays the same.
+  std::optional<RustcIdentity> rustc();
+
+ private:
+  sdk::ProcessRunner& runner_;
+  const ToolchainSearchPath& toolchain_;
+  std::mutex mutex_;
+  std::filesystem::path cached_path_;
+  std::filesystem::file_time_type cached_mtime_{};
+  std::uintmax_t cached_size_ = 0;
+  std::optional<RustcIdentity> cached_;
+};
+
+}  // namespace selfheal

@@ -1,0 +1,177 @@
+#include "host/host.hpp"
+
+#include "core/sha256.hpp"
+#include "artifacts/fleet/fleet_restore.hpp"
+#include "context/crate_settings.hpp"
+#include "components/component_mapping.hpp"
+
+namespace selfheal {
+namespace {
+
+// What a check would judge differently after a change: the artifact, the build inputs (as the
+// build fingerprint hashes them) and the toolchain's cargo and rustc.
+WatchedPaths watched_paths(const Manifest& manifest, const ToolchainSearchPath& toolchain) {
+  WatchedPaths w;
+  for (const auto& crate : manifest.crates) {
+    const auto paths = crate_paths(crate, manifest.settings);
+    w.files.push_back(paths.artifact);
+    for (const char* input : {"Cargo.toml", "Cargo.lock", "build.rs"}) w.files.push_back(paths.root / input);
+    w.trees.push_back(paths.root / "src");
+  }
+  std::error_code ec;
+  for (const auto& dir : toolchain.dirs())
+    if (std::filesystem::is_directory(dir, ec))
+      for (const char* tool : {"cargo", "rustc"}) w.files.push_back(dir / tool);
+  return w;
+}
+
+}  // namespace
+
+LogLevel parse_log_level(const std::string& name) {
+  if (name == "debug") return LogLevel::debug;
+  if (name == "warning") return LogLevel::warning;
+  if (name == "error") return LogLevel::error;
+  return LogLevel::info;
+}
+
+Host::Host(Manifest manifest, Options options)
+    : manifest_(std::move(manifest)),
+      log_sink_(options.log_sink ? options.log_sink
+                                 : std::make_shared<LogSink>(
+                                       parse_log_level(manifest_.settings.log_level))),
+      log_(log_sink_, "host"),
+      toolchain_(ToolchainSearchPath::from_environment(manifest_.settings.toolchain_path)) {
+  // Builds a killed predecessor left running would race ours for target/: kill them first.
+  if (!options.read_only) {
+    auto groups = std::make_shared<process::GroupRegistry>(manifest_.settings.state_dir / "running-groups");
+    if (int killed = groups->kill_leftovers(); killed > 0)
+      log_.warning("killed " + std::to_string(killed) + " process group(s) a previous host left running");
+    runner_.record_groups_in(groups);
+  }
+  auto probe = options.probe_program.empty() ? PluginLoader::default_probe_program()
+                                             : options.probe_program;
+  // Plugins are mapped from the host's own content-addressed copies (plugin_store.hpp).
+  loader_ = std::make_unique<PluginLoader>(probe, manifest_.settings.state_dir / "plugins", runner_, log_);
+  plugins_ = loader_->load_all(manifest_.all_plugins());
+  const ComponentKindRegistry& kinds =
+      options.component_kinds ? *options.component_kinds : builtin_component_kinds();
+  manifest_errors_ = check_component_mapping(manifest_, plugins_, kinds);
+  for (const auto& e : manifest_errors_) log_.error(e.to_string());
+  for (const auto& record : plugins_) {
+    if (record.status == LoadStatus::loaded)
+      log_.info(std::string("loaded ") + to_string(record.spec.kind) + " " + record.spec.name);
+    else
+      log_.error(std::string("plugin ") + record.spec.name + " " + to_string(record.status) +
+                 ": " + record.error);
+  }
+  services_.log_sink = log_sink_;
+  services_.runner = &runner_;
+  services_.clock = &clock_;
+  services_.toolchain = &toolchain_;
+  services_.build_jobs = &build_jobs_;
+  services_.probe_library = [this](const std::filesystem::path& library) {
+    return loader_->probe_library(library);
+  };
+  fingerprinter_ = std::make_unique<BuildFingerprinter>(runner_, toolchain_);
+  build_cache_ = std::make_unique<BuildCache>(manifest_.settings.build_cache,
+                                              manifest_.settings.state_dir, runner_, toolchain_,
+                                              log_sink_);
+  services_.build_environment = [this] { return build_cache_->build_environment(); };
+  if (manifest_.fleet.enabled) fleet_ = std::make_unique<FleetCache>(manifest_.fleet, log_sink_);
+  std::map<std::string, ArtifactStore*> stores;
+  for (const auto& crate : manifest_.crates) {
+    auto store = std::make_unique<ArtifactStore>(
+        crate_paths(crate, manifest_.settings).state_dir,
+        [this](const std::filesystem::path& library) { return loader_->probe_library(library); },
+        [this](const sdk::CratePaths& paths, const std::string& artifact_rustc) {
+          return fingerprinter_->of_artifact(paths, artifact_rustc);
+        });
+    if (fleet_)
+      store->on_accepted([this, name = crate.name](const sdk::ArtifactRecord& record,
+                                                   const std::string& fingerprint) {
+        fleet_->publish(fingerprint, record, name);
+      });
+    stores[crate.name] = store.get();
+    stores_[crate.name] = std::move(store);
+  }
+  services_.last_artifact = [this](const std::string& crate) -> std::optional<sdk::ArtifactRecord> {
+    auto* s = store(crate);
+    return s ? s->current() : std::nullopt;
+  };
+  services_.build_fingerprint = [this](const sdk::CratePaths& paths) {
+    return fingerprinter_->current(paths);
+  };
+  services_.artifact_fingerprint = [this](const sdk::CratePaths& paths) -> std::string {
+    auto* s = store(paths.name);
+    auto sha = s ? sha256_file(paths.artifact) : std::nullopt;
+    return sha ? s->fingerprint_of(*sha) : std::string();
+  };
+  services_.restore_cached_artifact =
+      [this](const sdk::CratePaths& paths) -> sdk::Result<sdk::ArtifactRecord> {
+    auto* s = store(paths.name);
+    if (!s) return sdk::Status::error(sdk::Errc::not_found, "no artifact store for " + paths.name);
+    auto fingerprint = fingerprinter_->current(paths);
+    if (!fingerprint)
+      return sdk::Status::error(sdk::Errc::not_found,
+                                "no build fingerprint (is rustc on the toolchain path?)");
+    // The local store first, then the fleet's (verified, imported into the local store).
+    auto restored = s->restore(*fingerprint, paths.artifact);
+    if (restored.ok() || restored.status().code != sdk::Errc::not_found || !fleet_) return restored;
+    auto from_fleet = restore_from_fleet(*fleet_, *s, *fingerprint, paths, log_);
+    if (from_fleet.ok() || from_fleet.status().code != sdk::Errc::not_found) return from_fleet;
+    return sdk::Status::error(sdk::Errc::not_found,
+                              restored.status().message + "; " + from_fleet.status().message);
+  };
+  services_.artifact_rebuilt = [this](const sdk::CratePaths& paths) {
+    if (auto* s = store(paths.name); s && s->record_rebuild(paths))
+      log_.info(paths.name + ": the rebuilt artifact is byte-identical to the stored one; recorded "
+                "what it was built from");
+  };
+  services_.trim_memory = [this]() -> std::uint64_t {
+    return components_ ? components_->trim_memory() : 0;
+  };
+  history_ = std::make_unique<HistoryStore>(
+      manifest_.settings.state_dir / "history.db", 10000,
+      options.read_only ? HistoryStore::Mode::read_only : HistoryStore::Mode::read_write);
+  healer_ = std::make_unique<Healer>(manifest_, PluginSet::from_records(plugins_), services_,
+                                     *history_);
+  components_ = std::make_unique<ComponentLoader>(manifest_, plugins_, *healer_, stores, log_sink_, kinds);
+  if (manifest_.settings.watch_debounce.count() > 0)
+    watcher_ = std::make_unique<FileWatcher>(watched_paths(manifest_, toolchain_),
+                                             manifest_.settings.watch_debounce,
+                                             [this] {
+                                               healer_->request_check();
+                                               components_->request_check();
+                                             },
+                                             log_sink_);
+}
+
+Host::~Host() {
+  if (watcher_) watcher_->stop();  // its trigger calls the healer and the component loader
+  // Stop the threads before the services they use go.
+  // Stop the threads before the services they use go; a fix still running calls the component
+  // loader when it ends, so the healer goes first.
+  if (components_) components_->stop();
+  healer_.reset();
+  components_.reset();
+}
+
+void Host::start_watching() {
+  if (watcher_) watcher_->start();
+}
+
+void Host::stop_watching() {
+  if (watcher_) watcher_->stop();
+}
+
+FileWatchStats Host::file_watch() const {
+  if (watcher_) return watcher_->stats();
+  return FileWatchStats{};
+}
+
+ArtifactStore* Host::store(const std::string& crate) {
+  auto it = stores_.find(manifest_.crate_or_default(crate));
+  return it == stores_.end() ? nullptr : it->second.get();
+}
+
+}  // namespace selfheal
