@@ -1,6 +1,7 @@
 #include <boost/json.hpp>
 #include <iostream>
 
+#include "core/json_text.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "core/log.hpp"
@@ -58,7 +59,7 @@ void report_manifest_errors(const Args& args, const std::string& file,
                                          {"key", e.key},
                                          {"message", e.message},
                                          {"text", e.to_string()}});
-    std::cout << boost::json::serialize(boost::json::object{
+    std::cout << json_text(boost::json::object{
                      {"valid", false}, {"file", file}, {"errors", std::move(list)}})
               << "\n";
   }
@@ -103,7 +104,7 @@ int run_check(const Args& args) {
       issues[issue] = std::move(a);
     }
     o["issues"] = std::move(issues);
-    std::cout << boost::json::serialize(o) << "\n";
+    std::cout << json_text(o) << "\n";
     return kOk;
   }
   std::cout << m.file.string() << ": valid\n"

@@ -2,6 +2,7 @@
 #include <boost/json.hpp>
 #include <iostream>
 
+#include "core/json_text.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "host/host.hpp"
@@ -31,7 +32,7 @@ int run_components(const Args& args) {
   Host host(std::move(*manifest), {});
   host.components().check();
   auto status = host.components().status();
-  if (args.has("json")) std::cout << boost::json::serialize(component_status_json(status)) << "\n";
+  if (args.has("json")) std::cout << json_text(component_status_json(status)) << "\n";
   else print_status(status);
   return kOk;
 }
@@ -42,7 +43,7 @@ int run_force_check(const Args& args) {
   Host host(std::move(*manifest), {});
   auto changes = host.components().check();
   if (args.has("json")) {
-    std::cout << boost::json::serialize(force_check_json(changes)) << "\n";
+    std::cout << json_text(force_check_json(changes)) << "\n";
   } else {
     std::cout << "Found " << changes.size() << " component changes\n";
     for (const auto& c : changes) std::cout << "  " << c.component << ": " << c.change << "\n";

@@ -2,6 +2,7 @@
 #include <boost/json.hpp>
 #include <iostream>
 
+#include "core/json_text.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "host/host.hpp"
@@ -35,7 +36,7 @@ int run_diagnose(const Args& args) {
   Host host(std::move(*manifest), options);
   auto report = host.healer().diagnose(args.option("crate").value_or(""));
   if (args.has("json")) {
-    std::cout << boost::json::serialize(diagnosis_json(report)) << "\n";
+    std::cout << json_text(diagnosis_json(report)) << "\n";
   } else if (!report.diagnosis) {
     const auto failed = failed_diagnosers_summary(report);
     std::cout << report.crate << ": " << (failed.empty() ? std::string("healthy") : failed) << "\n";
@@ -44,7 +45,7 @@ int run_diagnose(const Args& args) {
     std::cout << report.crate << ": " << d.issue_type << ": " << d.summary << "\n"
               << "  recommended fix: " << (d.recommended_fix.empty() ? "none" : d.recommended_fix)
               << (d.can_auto_fix ? "" : " (not auto-fixable)") << "\n"
-              << "  details: " << boost::json::serialize(diagnosis_json(report)["details"]) << "\n";
+              << "  details: " << json_text(diagnosis_json(report)["details"]) << "\n";
   }
   for (const auto& e : report.diagnoser_errors) std::cerr << "warning: diagnoser " << e << "\n";
   // A diagnoser that could not run leaves the verdict open: not healthy, so not 0.
@@ -60,7 +61,7 @@ int run_fix(const Args& args) {
   request.crate = args.option("crate").value_or("");
   auto outcome = host.healer().fix(request);
   if (args.has("json")) {
-    std::cout << boost::json::serialize(fix_json(outcome)) << "\n";
+    std::cout << json_text(fix_json(outcome)) << "\n";
   } else {
     std::cout << outcome.crate << ": "
               << (outcome.success ? (outcome.attempts.empty() ? "healthy, nothing to fix" : "fixed")
@@ -83,7 +84,7 @@ int run_clean_build(const Args& args) {
   request.clean = true;
   auto outcome = host.healer().fix(request);
   if (args.has("json")) {
-    std::cout << boost::json::serialize(clean_build_json(outcome)) << "\n";
+    std::cout << json_text(clean_build_json(outcome)) << "\n";
   } else {
     std::cout << (outcome.success ? "clean build succeeded" : "clean build failed") << "\n";
     print_attempts(outcome);
@@ -104,7 +105,7 @@ int run_status(const Args& args) {
   status.last_successful_build = totals.last_success;
   status.recent_fixes = history.recent(10);
   if (args.has("json")) {
-    std::cout << boost::json::serialize(status_json(status)) << "\n";
+    std::cout << json_text(status_json(status)) << "\n";
     return kOk;
   }
   std::cout << "fix attempts: " << status.total_fix_attempts << ", success rate "
@@ -133,7 +134,7 @@ int run_history(const Args& args) {
   if (args.has("json")) {
     boost::json::array list;
     for (const auto& a : rows) list.push_back(attempt_json(a));
-    std::cout << boost::json::serialize(list) << "\n";
+    std::cout << json_text(list) << "\n";
     return kOk;
   }
   for (const auto& a : rows) {

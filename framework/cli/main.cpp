@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/version_text.hpp"
 
 using namespace selfheal::cli;
 
@@ -20,7 +21,8 @@ void print_overview(std::ostream& out) {
     name.resize(14, ' ');
     out << "  " << name << c.summary << "\n";
   }
-  out << "\nRun 'selfheal <command> --help' for a command's options.\n"
+  out << "\nRun 'selfheal <command> --help' for a command's options, 'selfheal --version' for\n"
+         "the version and what it was built with.\n"
          "Exit codes: 0 ok/healthy, 1 issue or failure, 2 usage, 3 invalid manifest,\n"
          "4 internal error, 5 fixed.\n";
 }
@@ -32,6 +34,10 @@ int main(int argc, char** argv) {
   if (args.empty() || args.front() == "--help" || args.front() == "-h" || args.front() == "help") {
     print_overview(std::cout);
     return args.empty() ? kUsage : kOk;
+  }
+  if (args.front() == "--version" || args.front() == "-V") {
+    std::cout << version_text();
+    return kOk;
   }
   for (const auto& command : commands()) {
     if (args.front() != command.name) continue;

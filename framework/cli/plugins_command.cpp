@@ -1,6 +1,7 @@
 #include <boost/json.hpp>
 #include <iostream>
 
+#include "core/json_text.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "host/host.hpp"
@@ -17,6 +18,11 @@ int run_plugins(const Args& args) {
   Host host(std::move(*manifest), options);
   bool all_loaded = true;
   boost::json::array list;
+  // Tab-separated with a header line, in the order --help names (as `docker images` and
+  // `systemctl list-units` print); the checksum is shortened to 12 hex digits as git and docker
+  // shorten theirs (--json has all 64).
+  if (!args.has("json"))
+    std::cout << "KIND\tNAME\tVERSION\tFILE\tAPI\tSHA256\tSTATUS\tREASON\n";
   for (const auto& r : host.plugins()) {
     all_loaded = all_loaded && r.status == LoadStatus::loaded;
     if (args.has("json")) {
@@ -24,15 +30,15 @@ int run_plugins(const Args& args) {
       continue;
     }
     std::cout << to_string(r.spec.kind) << "\t" << r.spec.name << "\t"
-              << (r.descriptor ? r.descriptor->version : "-") << "\t"
+              << (r.descriptor ? r.descriptor->version : "-") << "\t" << r.spec.library.string()
+              << "\t"
               << (r.descriptor ? std::to_string(r.descriptor->api_major) + "." +
                                      std::to_string(r.descriptor->api_minor)
                                : "-")
-              << "\t" << to_string(r.status) << "\t" << r.spec.library.string();
-    if (!r.error.empty()) std::cout << "\t" << r.error;
-    std::cout << "\n";
+              << "\t" << (r.sha256.empty() ? "-" : r.sha256.substr(0, 12)) << "\t"
+              << to_string(r.status) << "\t" << (r.error.empty() ? "-" : r.error) << "\n";
   }
-  if (args.has("json")) std::cout << boost::json::serialize(list) << "\n";
+  if (args.has("json")) std::cout << json_text(list) << "\n";
   return all_loaded ? kOk : kFailure;
 }
 

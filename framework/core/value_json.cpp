@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/json_text.hpp"
+
 namespace selfheal {
 
 boost::json::value to_json(const sdk::Value& v) {
@@ -44,7 +46,7 @@ sdk::Value from_json(const boost::json::value& j) {
   return {};
 }
 
-std::string to_json_text(const sdk::Value& v) { return boost::json::serialize(to_json(v)); }
+std::string to_json_text(const sdk::Value& v) { return json_text(to_json(v)); }
 
 sdk::Value from_json_text(const std::string& text) {
   boost::system::error_code ec;

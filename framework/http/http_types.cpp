@@ -2,12 +2,14 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "core/json_text.hpp"
+
 namespace selfheal::http {
 
 Response json_response(Status status, const boost::json::value& body) {
   Response res{status, 11};
   res.set(beast_http::field::content_type, "application/json");
-  res.body() = boost::json::serialize(body);
+  res.body() = json_text(body);
   res.body() += "\n";
   return res;
 }

@@ -1,6 +1,8 @@
 // settings: durations, retry policy, folders, resource floors, the HTTP endpoint.
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <string>
 
 #include "manifest/env_overrides.hpp"
 #include "manifest/names.hpp"
@@ -38,6 +40,24 @@ void read_backoff(ReadContext& ctx, const Field& field, ManifestSettings& s) {
       s.retry_reset_after = std::chrono::seconds(*v);
 }
 
+// A bearer token as RFC 6750 defines it (b64token: letters, digits, "-._~+/", then "="s). One
+// with a space, a control character or nothing but blanks could never be sent back in an
+// Authorization header as written, so every POST would fail: refuse it where it is written.
+std::optional<std::string> bearer_token_problem(const std::string& token) {
+  const auto is_token_char = [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+  };
+  std::size_t i = 0;
+  while (i < token.size() && is_token_char(token[i])) ++i;
+  if (i == 0) return "a bearer token (RFC 6750) starts with a letter, a digit or one of -._~+/";
+  while (i < token.size() && token[i] == '=') ++i;
+  if (i != token.size())
+    return "a bearer token holds only letters, digits, -._~+/ and trailing '=' (RFC 6750), "
+           "no spaces or control characters";
+  return std::nullopt;
+}
+
 void read_http(ReadContext& ctx, const Field& field, HttpSettings& http) {
   MapReader map(ctx.diag, field);
   map.allow_only({"bind", "port", "token", "token_env"});
@@ -46,8 +66,15 @@ void read_http(ReadContext& ctx, const Field& field, HttpSettings& http) {
   if (const Field* f = map.find("port"))
     if (auto v = read_integer(ctx.diag, *f, 0, 65535)) http.port = static_cast<std::uint16_t>(*v);
   const Field* token = map.find("token");
-  if (token)
-    if (auto v = read_string(ctx.diag, *token, /*allow_empty=*/true)) http.bearer_token = *v;
+  if (token) {
+    if (auto v = read_string(ctx.diag, *token, /*allow_empty=*/true)) {
+      // Empty means no token (an open endpoint, allowed on loopback only).
+      if (auto problem = v->empty() ? std::nullopt : bearer_token_problem(*v))
+        ctx.diag.error(value_mark(*token), token->key, *problem);
+      else
+        http.bearer_token = *v;
+    }
+  }
   if (const Field* f = map.find("token_env")) {
     auto name = read_name(ctx.diag, *f, kEnvironmentName);
     if (!name) return;
@@ -60,6 +87,8 @@ void read_http(ReadContext& ctx, const Field& field, HttpSettings& http) {
       ctx.diag.error(value_mark(*f), f->key, "environment variable " + *name + " is not set");
     } else if (value->empty()) {
       ctx.diag.error(value_mark(*f), f->key, "environment variable " + *name + " is empty");
+    } else if (auto problem = bearer_token_problem(*value)) {
+      ctx.diag.error(value_mark(*f), f->key, "environment variable " + *name + ": " + *problem);
     } else {
       http.bearer_token = *value;
     }

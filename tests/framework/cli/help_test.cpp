@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cli_run.hpp"
+#include "selfheal/sdk/version.hpp"
 
 namespace selfheal::testing {
 namespace {
@@ -38,6 +39,23 @@ TEST(CliHelp, TheOverviewListsEveryCommandAndBareSelfhealIsAUsageError) {
   const auto bare = run_selfheal({});
   EXPECT_EQ(bare.exit_code, 2);
   EXPECT_EQ(bare.out, help.out);
+}
+
+// --version (and -V) names the program's version and what it was built with, one key per line,
+// as `rustc -vV` does; the SDK line is the one plugins are checked against.
+TEST(CliHelp, VersionNamesTheProgramAndWhatItWasBuiltWith) {
+  const auto run = run_selfheal({"--version"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run_selfheal({"-V"}).out, run.out);
+  EXPECT_TRUE(std::regex_search(run.out, std::regex(R"(^selfheal \d+\.\d+\.\d+\n)"))) << run.out;
+  const std::string sdk = "sdk-api: " + std::to_string(SELFHEAL_SDK_VERSION_MAJOR) + "." +
+                          std::to_string(SELFHEAL_SDK_VERSION_MINOR) + "\n";
+  EXPECT_NE(run.out.find(sdk), std::string::npos) << run.out;
+  for (const char* key : {R"(\ncxx-abi: \S+\n)", R"(\nboost: 1\.\d+\.\d+\n)",
+                          R"(\nyaml-cpp: \d+\.\d+\.\d+\n)", R"(\nsqlite: 3\.\d+\.\d+ )",
+                          R"(\nbuild-type: \w+\n)"})
+    EXPECT_TRUE(std::regex_search(run.out, std::regex(key))) << key << " in:\n" << run.out;
+  EXPECT_NE(run_selfheal({"--help"}).out.find("--version"), std::string::npos);
 }
 
 TEST(CliHelp, EveryListedCommandPrintsItsUsageAndExitCodes) {

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "cli_run.hpp"
 #include "json_shape.hpp"
@@ -87,7 +90,35 @@ TEST(CliJson, PluginsListsEveryDescriptorAndFailsWhenOneCannotLoad) {
   EXPECT_EQ(loaded, 20);
   const auto plain = run_selfheal({"plugins", "--config", world.manifest_file().string()});
   EXPECT_EQ(plain.exit_code, 1);
-  EXPECT_NE(plain.out.find("disk_full"), std::string::npos) << plain.out;
+  // The text lists what --help promises: a header, then kind, name, version, file, API, the
+  // checksum (12 hex digits of the one --json carries), status and reason, tab-separated.
+  std::istringstream lines(plain.out);
+  std::string line;
+  ASSERT_TRUE(std::getline(lines, line));
+  EXPECT_EQ(line, "KIND\tNAME\tVERSION\tFILE\tAPI\tSHA256\tSTATUS\tREASON");
+  int rows = 0;
+  bool disk_full_listed = false;
+  while (std::getline(lines, line)) {
+    std::vector<std::string> cols;
+    std::istringstream fields(line);
+    for (std::string col; std::getline(fields, col, '\t');) cols.push_back(col);
+    ASSERT_EQ(cols.size(), 8u) << line;
+    ++rows;
+    for (const auto& p : after.as_array()) {
+      if (p.at("name").as_string() != cols[1]) continue;
+      EXPECT_EQ(cols[3], p.at("file").as_string()) << line;
+      const std::string sha(p.at("sha256").as_string());
+      EXPECT_EQ(cols[5], sha.empty() ? "-" : sha.substr(0, 12)) << line;
+      EXPECT_EQ(cols[6], p.at("status").as_string()) << line;
+    }
+    if (cols[1] == "disk_full") {
+      disk_full_listed = true;
+      EXPECT_EQ(cols[6], "failed");
+      EXPECT_NE(cols[7], "-");
+    }
+  }
+  EXPECT_EQ(rows, 21);
+  EXPECT_TRUE(disk_full_listed) << plain.out;
 }
 
 // One world through a crate's life: not built (diagnose 1), fixed with a real cargo build (fix 5),

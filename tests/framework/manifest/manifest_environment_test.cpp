@@ -135,6 +135,43 @@ crates:
                        "environment variable SELFHEAL_TOKEN is empty"));
 }
 
+std::optional<std::string> token_blank(const char* name) {
+  return lookup(name, {{"SELFHEAL_TOKEN", "  "}});
+}
+
+// A token no client could send back as written (a blank, a space inside, a control character)
+// would make every POST fail: it is refused where it is written, and an RFC 6750 token passes.
+TEST_F(ManifestTest, TokensNoClientCouldSendAreRefused) {
+  const auto with_token = [](const std::string& token) {
+    return "version: 1\nsettings:\n  http: { token: \"" + token +
+           "\" }\ncrates:\n  - { name: core, path: ../crate, library: core_lib }\n";
+  };
+  for (const std::string bad : {" ", "   ", "two words", "tab\\tinside", "=abc", "abc=def"}) {
+    auto load = parse(with_token(bad));
+    ASSERT_EQ(load.errors.size(), 1u) << "token '" << bad << "': " << all_errors(load);
+    EXPECT_EQ(load.errors[0].key, "settings.http.token") << bad;
+    EXPECT_EQ(load.errors[0].where.line, 3) << bad;
+    EXPECT_NE(load.errors[0].message.find("RFC 6750"), std::string::npos) << load.errors[0].message;
+  }
+  for (const std::string good : {"", "abc", "A-b.c_d~e+f/g", "bWFkZS11cA=="}) {
+    auto load = parse(with_token(good));
+    ASSERT_TRUE(load.manifest) << "token '" << good << "': " << all_errors(load);
+    EXPECT_EQ(load.manifest->settings.http.bearer_token, good);
+  }
+  auto blank_env = parse(R"(
+version: 1
+settings:
+  http: { token_env: SELFHEAL_TOKEN }
+crates:
+  - { name: core, path: ../crate, library: core_lib }
+)",
+                         &token_blank);
+  ASSERT_EQ(blank_env.errors.size(), 1u) << all_errors(blank_env);
+  EXPECT_TRUE(HasError(blank_env, "settings.http.token_env", 3, 22,
+                       "environment variable SELFHEAL_TOKEN: a bearer token (RFC 6750) starts "
+                       "with a letter, a digit or one of -._~+/"));
+}
+
 TEST_F(ManifestTest, TokenAndTokenEnvExcludeEachOther) {
   auto load = parse(R"(
 version: 1
