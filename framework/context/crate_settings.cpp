@@ -13,7 +13,7 @@ sdk::CratePaths crate_paths(const CrateSpec& crate, const ManifestSettings& sett
   const std::string profile_dir = crate.profile == "dev" ? "debug" : crate.profile;
   p.artifact = p.target_dir / profile_dir / ("lib" + crate.library_name + ".so");
   p.state_dir = settings.state_dir / crate.name;
-  p.build_log = crate.path / "build.log";
+  p.build_log = p.state_dir / "build.log";  // the host writes only under its state folder
   p.expected_abi_version = crate.abi_version;
   return p;
 }

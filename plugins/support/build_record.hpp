@@ -1,6 +1,6 @@
 // The record of the last cargo run, shared by the build strategies (which write it) and the
 // diagnosers (which judge it): <state_dir>/last-build.status (key=value lines) and
-// <state_dir>/last-build.log (that run's whole output). build.log in the crate keeps every run,
+// <state_dir>/last-build.log (that run's whole output). <state_dir>/build.log keeps every run,
 // rotated. Written after the run ends, atomically (rename), so a reader never sees half a record.
 #pragma once
 

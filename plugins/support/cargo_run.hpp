@@ -1,6 +1,6 @@
 // Running cargo for a strategy: argv with the crate's manifest and target dir, the toolchain
 // environment, the build timeout and the fix's cancellation; every line goes to the crate's
-// build.log (rotated), to the last-build output and to the operator's progress feed; the outcome
+// build.log under its state folder (rotated), to the last-build output and to the operator's progress feed; the outcome
 // is written as the last build record.
 #pragma once
 

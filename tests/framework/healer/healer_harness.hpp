@@ -164,7 +164,7 @@ class HealerHarness {
     return std::string((std::istreambuf_iterator<char>(in)), {});
   }
   int count_in_build_log(const std::string& needle) const {
-    std::string text = read(crate_dir() / "build.log");
+    std::string text = read(state_dir() / "tiny" / "build.log");
     int n = 0;
     for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++n;
     return n;

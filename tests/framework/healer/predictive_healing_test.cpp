@@ -104,7 +104,7 @@ TEST(PredictiveHealing, AToolchainChangeIsFoundAndRebuiltWithTheNewToolchain) {
   EXPECT_TRUE(components(h).all_rust) << "the running artifact keeps serving";
 
   auto outcome = h.fix();
-  ASSERT_TRUE(outcome.success) << outcome.error.value_or("") << "\n" << h.read(h.crate_dir() / "build.log");
+  ASSERT_TRUE(outcome.success) << outcome.error.value_or("") << "\n" << h.read(h.state_dir() / "tiny" / "build.log");
   EXPECT_FALSE(h.diagnose().diagnosis);
   const auto after = components(h);
   EXPECT_TRUE(after.all_rust);

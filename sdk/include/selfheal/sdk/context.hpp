@@ -29,7 +29,7 @@ struct CratePaths {
   std::string profile = "release";        // cargo profile
   std::filesystem::path artifact;         // the .so cargo produces, inside target_dir
   std::filesystem::path state_dir;        // the host's state for this crate (store, history, lock)
-  std::filesystem::path build_log;        // build.log, appended by every build
+  std::filesystem::path build_log;        // <state_dir>/build.log, appended by every build
   std::uint32_t expected_abi_version = 0;  // what the component adapters expect
 };
 

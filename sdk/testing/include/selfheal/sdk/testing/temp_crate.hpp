@@ -28,7 +28,8 @@ class TempCrate {
     paths_.profile = "release";
     paths_.artifact = paths_.target_dir / "release" / ("lib" + paths_.library_name + ".so");
     paths_.state_dir = root_ / "state";
-    paths_.build_log = paths_.root / "build.log";
+    paths_.build_log = paths_.state_dir / "build.log";  // under the state folder, as the host has it
+    std::filesystem::create_directories(paths_.state_dir);  // the host creates it before any plugin call
     paths_.expected_abi_version = 1;
     write("Cargo.toml", "[package]\nname = \"temp-crate\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n"
                         "[lib]\nname = \"" + paths_.library_name + "\"\ncrate-type = [\"cdylib\"]\n\n"
