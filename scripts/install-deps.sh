@@ -21,6 +21,7 @@ packages=(
   libssl-dev  # libcrypto: SHA-256 of plugins and artifacts, Ed25519 signatures of fleet entries
   chromium  # tests/browser: the status page in a real browser
   sccache  # the build cache (settings.build_cache) and its tests
+  systemd  # tests/packaging: systemd-analyze verify and security of the installed unit
 )
 # Node.js runs the browser test (playwright-core); Debian's only when no node is installed.
 if ! command -v node >/dev/null 2>&1; then
