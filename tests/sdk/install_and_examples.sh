@@ -48,19 +48,35 @@ for f in bin/selfheal bin/selfheal-probe include/selfheal/sdk/plugin.hpp \
          include/selfheal/sdk/testing/fake_context.hpp include/selfheal/sdk/testing/temp_crate.hpp \
          lib/cmake/SelfHealSDK/SelfHealSDKConfig.cmake lib/cmake/SelfHealSDK/SelfHealSDKConfigVersion.cmake \
          lib/cmake/SelfHealSDK/SelfHealSDKTargets.cmake share/selfheal/plugins.yaml \
-         share/selfheal/rust-core/Cargo.toml share/doc/selfheal/plugin-guide.md \
+         share/selfheal/rust-core/Cargo.toml share/doc/selfheal/docs/plugin-guide.md \
+         share/doc/selfheal/sdk/examples/CMakeLists.txt lib/systemd/system/selfheal.service \
          lib/selfheal/strategy-build.so lib/selfheal/issue-not-built.so; do
   [ -e "$prefix/$f" ] || fail "not installed: $f"
 done
 if ls "$prefix"/lib/selfheal/fixture-* >/dev/null 2>&1; then fail "test fixtures were installed"; fi
 [ ! -e "$prefix/share/selfheal/rust-core/target" ] || fail "rust-core's target/ was installed"
+step "every link between the installed documents resolves in the install"
+docs=$prefix/share/doc/selfheal
+links=0
+while IFS= read -r doc; do
+  # Markdown links [text](target): relative targets only (no scheme), anchors dropped.
+  while IFS= read -r target; do
+    target=${target%%#*}
+    [ -n "$target" ] || continue
+    case $target in *://*|mailto:*) continue ;; esac
+    links=$((links + 1))
+    [ -e "$(dirname "$doc")/$target" ] || fail "${doc#"$prefix"/}: link to $target does not resolve in the install"
+  done < <(grep -o '\]([^)[:space:]]*)' "$doc" | sed 's/^](//; s/)$//')
+done < <(find "$docs" -name '*.md')
+[ "$links" -gt 5 ] || fail "only $links links found under $docs: the check looked at nothing"
+echo "$links links resolve"
 step "the installed default manifest is valid in the installed layout"
 "$prefix/bin/selfheal" check --config "$prefix/share/selfheal/plugins.yaml" >"$work/check.log" 2>&1 ||
   { cat "$work/check.log" >&2; fail "selfheal check of the installed manifest"; }
 
 examples=$work/examples-build
-step "build sdk/examples against the installed SDK only"
-cmake -S "$source_dir/sdk/examples" -B "$examples" \
+step "build the installed sdk/examples against the installed SDK only"
+cmake -S "$prefix/share/doc/selfheal/sdk/examples" -B "$examples" \
   -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF \
   -DCMAKE_BUILD_TYPE="$build_type" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_CXX_FLAGS="$cxx_flags" \
   -DCMAKE_EXE_LINKER_FLAGS="$exe_ldflags" -DCMAKE_MODULE_LINKER_FLAGS="$module_ldflags" \
