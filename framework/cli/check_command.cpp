@@ -90,6 +90,15 @@ int run_check(const Args& args) {
     boost::json::object o;
     o["valid"] = true;
     o["file"] = m.file.string();
+    // The folders as resolved (relative paths, --state-dir/--plugin-dir and their variables).
+    o["state_dir"] = m.settings.state_dir.string();
+    o["plugin_dir"] = m.settings.plugin_dir.string();
+    boost::json::array crates;
+    for (const auto& c : m.crates)
+      crates.push_back(boost::json::object{{"name", c.name},
+                                           {"path", c.path.string()},
+                                           {"target_dir", c.target_dir.string()}});
+    o["crates"] = std::move(crates);
     boost::json::array plugins;
     for (const auto* p : m.all_plugins()) {
       plugins.push_back(boost::json::object{{"kind", to_string(p->kind)},
@@ -110,10 +119,13 @@ int run_check(const Args& args) {
   std::cout << m.file.string() << ": valid\n"
             << "settings: check_interval=" << m.settings.check_interval.count()
             << "s max_retries=" << m.settings.max_retries
-            << " build_timeout=" << m.settings.build_timeout.count() << "s state_dir="
-            << m.settings.state_dir.string() << " http=" << m.settings.http.bind_address << ":"
-            << m.settings.http.port << "\n";
-  for (const auto& c : m.crates) std::cout << "crate " << c.name << ": " << c.path.string() << "\n";
+            << " build_timeout=" << m.settings.build_timeout.count()
+            << "s http=" << m.settings.http.bind_address << ":" << m.settings.http.port << "\n"
+            << "state_dir: " << m.settings.state_dir.string() << "\n"
+            << "plugin_dir: " << m.settings.plugin_dir.string() << "\n";
+  for (const auto& c : m.crates)
+    std::cout << "crate " << c.name << ": " << c.path.string()
+              << " (target_dir " << c.target_dir.string() << ")\n";
   for (const auto* p : m.all_plugins())
     std::cout << to_string(p->kind) << " " << p->name << ": " << p->library.string() << "\n";
   for (const auto& c : m.components) {

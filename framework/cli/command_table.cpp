@@ -20,57 +20,57 @@ const std::vector<Command>& commands() {
        "  SELFHEAL_HTTP_BURST (20).\n"
        "exit: 0 stopped by a signal, 2 bad --listen, 3 invalid manifest, 4 could not start\n"
        "      (e.g. a non-loopback address without settings.http.token, or the port is taken)\n",
-       {"config", "listen"}, {"help"}, &run_serve},
+       {"config", "state-dir", "plugin-dir", "listen"}, {"help"}, &run_serve},
       {"check", "validate a manifest and print what it would load",
        "usage: selfheal check [--config F] [--json]\n"
        "  Validates the manifest; prints every error as file:line:column: key: message (with\n"
        "  --json also {valid: false, file, errors: [{file, line, column, key, message, text}]}).\n"
        "exit: 0 valid, 3 invalid\n",
-       {"config"}, {"help", "json"}, &run_check},
+       {"config", "state-dir", "plugin-dir"}, {"help", "json"}, &run_check},
       {"plugins", "load every plugin and list its descriptor and status",
        "usage: selfheal plugins [--config F] [--json]\n"
        "  Probes and loads each plugin of the manifest; lists kind, name, version, file,\n"
        "  API version, checksum and status (loaded, failed or quarantined, with the reason).\n"
        "exit: 0 all loaded, 1 some failed, 3 invalid manifest\n",
-       {"config"}, {"help", "json"}, &run_plugins},
+       {"config", "state-dir", "plugin-dir"}, {"help", "json"}, &run_plugins},
       {"diagnose", "diagnose the crate once",
        "usage: selfheal diagnose [--config F] [--crate NAME] [--json]\n"
        "  Runs the diagnosers in manifest order; prints the first issue, or healthy.\n"
        "exit: 0 healthy, 1 issue found, 2 unknown --crate, 3 invalid manifest\n",
-       {"config", "crate"}, {"help", "json"}, &run_diagnose},
+       {"config", "state-dir", "plugin-dir", "crate"}, {"help", "json"}, &run_diagnose},
       {"fix", "diagnose and repair once",
        "usage: selfheal fix [--config F] [--crate NAME] [--json]\n"
        "  Diagnoses, runs the mapped strategy chain and verifies with a fresh diagnosis.\n"
        "exit: 0 was healthy, 5 fixed, 1 not fixed, 2 unknown --crate, 3 invalid manifest\n",
-       {"config", "crate"}, {"help", "json"}, &run_fix},
+       {"config", "state-dir", "plugin-dir", "crate"}, {"help", "json"}, &run_fix},
       {"clean-build", "clean the crate's target and rebuild",
        "usage: selfheal clean-build [--config F] [--crate NAME] [--json]\n"
        "  Runs the clean_build strategy (the crate's build output removed, then rebuilt) and\n"
        "  verifies with a fresh diagnosis.\n"
        "exit: 5 rebuilt and healthy, 1 failed, 2 unknown --crate, 3 invalid manifest\n",
-       {"config", "crate"}, {"help", "json"}, &run_clean_build},
+       {"config", "state-dir", "plugin-dir", "crate"}, {"help", "json"}, &run_clean_build},
       {"status", "the healer's status and recent fixes",
        "usage: selfheal status [--config F] [--json]\n"
        "  Totals, success rate, retry counts and recent fixes from the state folder's history\n"
        "  (read-only; a running serve's current fix shows in GET /self-healing/status).\n"
        "exit: 0, 3 invalid manifest\n",
-       {"config"}, {"help", "json"}, &run_status},
+       {"config", "state-dir", "plugin-dir"}, {"help", "json"}, &run_status},
       {"history", "recorded fix attempts, newest first",
        "usage: selfheal history [--config F] [--limit N] [--json]\n"
        "  Every recorded strategy attempt, newest first (--limit N: the N newest; default 20).\n"
        "exit: 0, 2 bad --limit, 3 invalid manifest\n",
-       {"config", "limit"}, {"help", "json"}, &run_history},
+       {"config", "state-dir", "plugin-dir", "limit"}, {"help", "json"}, &run_history},
       {"components", "the components and their implementations",
        "usage: selfheal components [--config F] [--json]\n"
        "  Loads the component plugins, checks the crate's artifact once and prints each\n"
        "  component's active implementation and the available ones (score, errors, breaker).\n"
        "exit: 0, 3 invalid manifest\n",
-       {"config"}, {"help", "json"}, &run_components},
+       {"config", "state-dir", "plugin-dir"}, {"help", "json"}, &run_components},
       {"force-check", "check every component now and switch where needed",
        "usage: selfheal force-check [--config F] [--json]\n"
        "  --json prints {success, changes, message}.\n"
        "exit: 0, 3 invalid manifest\n",
-       {"config"}, {"help", "json"}, &run_force_check},
+       {"config", "state-dir", "plugin-dir"}, {"help", "json"}, &run_force_check},
   };
   return table;
 }

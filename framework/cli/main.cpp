@@ -1,5 +1,7 @@
 // selfheal: the host's command-line program. See README.md ("Command line") for every command.
+#include <cstdlib>
 #include <iostream>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,12 @@
 using namespace selfheal::cli;
 
 namespace {
+
+constexpr const char* kFolderOptions =
+    "  --state-dir D       overrides settings.state_dir (also SELFHEAL_STATE_DIR): history,\n"
+    "                      artifacts, build logs and the build cache live there\n"
+    "  --plugin-dir D      overrides settings.plugin_dir (also SELFHEAL_PLUGIN_DIR): where\n"
+    "                      relative plugin `library:` values are looked up\n";
 
 void print_overview(std::ostream& out) {
   out << "usage: selfheal <command> [options]\n\n"
@@ -42,13 +50,30 @@ int main(int argc, char** argv) {
   for (const auto& command : commands()) {
     if (args.front() != command.name) continue;
     Args parsed = parse_args(args, command.takes_value, command.flags);
+    std::string usage = command.usage;
+    if (command.takes_value.count("state-dir")) {  // before the "exit:" line
+      const auto exit_line = usage.find("exit:");
+      usage.insert(exit_line == std::string::npos ? usage.size() : exit_line, kFolderOptions);
+    }
     if (parsed.has("help")) {
-      std::cout << command.usage;
+      std::cout << usage;
       return kOk;
     }
     if (!parsed.error.empty()) {
-      std::cerr << "selfheal " << command.name << ": " << parsed.error << "\n" << command.usage;
+      std::cerr << "selfheal " << command.name << ": " << parsed.error << "\n" << usage;
       return kUsage;
+    }
+    // The flags are the environment variables the manifest reader applies (and a reload
+    // re-applies), so a command line and a systemd Environment= line mean the same.
+    for (const auto& [flag, variable] : {std::pair{"state-dir", "SELFHEAL_STATE_DIR"},
+                                         std::pair{"plugin-dir", "SELFHEAL_PLUGIN_DIR"}}) {
+      if (auto value = parsed.option(flag)) {
+        if (value->empty()) {
+          std::cerr << "selfheal " << command.name << ": --" << flag << " needs a folder\n" << usage;
+          return kUsage;
+        }
+        ::setenv(variable, value->c_str(), 1);
+      }
     }
     try {
       return command.run(parsed);

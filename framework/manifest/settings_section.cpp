@@ -131,10 +131,31 @@ void read_toolchain_path(ReadContext& ctx, const Field& field, ManifestSettings&
 
 }  // namespace
 
+// SELFHEAL_STATE_DIR and SELFHEAL_PLUGIN_DIR (also set by the CLI's --state-dir/--plugin-dir)
+// move the manifest's folders without editing it: an installed manifest copied to /etc keeps
+// working. Applied before the plugins are read, whose relative `library:` values start at
+// plugin_dir; a relative value starts at the working directory, as a command-line path does.
+void apply_folder_overrides(ReadContext& ctx, ManifestSettings& s) {
+  if (ctx.env == nullptr) return;
+  for (auto [name, out] : {std::pair{"SELFHEAL_STATE_DIR", &s.state_dir},
+                           std::pair{"SELFHEAL_PLUGIN_DIR", &s.plugin_dir}}) {
+    const std::optional<std::string> value = ctx.env(name);
+    if (!value) continue;
+    if (value->empty()) {
+      ctx.diag.error(SourceLocation{kEnvironmentSource, 0, 0}, name, "is set but empty");
+      continue;
+    }
+    std::error_code ec;
+    const auto absolute = std::filesystem::absolute(*value, ec);
+    *out = normalise(ec ? std::filesystem::path(*value) : absolute);
+  }
+}
+
 void read_settings(ReadContext& ctx, const Field* field, ManifestSettings& s) {
   s.state_dir = normalise(ctx.folder / "state");
   s.plugin_dir = normalise(ctx.folder);
   if (field == nullptr) {
+    apply_folder_overrides(ctx, s);
     s.build_cache.dir = s.state_dir / "sccache";
     return;
   }
@@ -162,6 +183,7 @@ void read_settings(ReadContext& ctx, const Field* field, ManifestSettings& s) {
   if (const Field* f = map.find("backoff")) read_backoff(ctx, *f, s);
   path("state_dir", s.state_dir);
   path("plugin_dir", s.plugin_dir);
+  apply_folder_overrides(ctx, s);
   if (const Field* f = map.find("log_level")) read_log_level(ctx, *f, s.log_level);
   integer("min_free_memory_mb", 0, kMaxMegabytes,
           [&](std::int64_t v) { s.min_free_memory_bytes = static_cast<std::uint64_t>(v) << 20; });

@@ -36,6 +36,29 @@ TEST(CliJson, CheckPrintsTheLoadedPlanOrEveryErrorWithItsPosition) {
     for (const char* f : {"kind", "name", "library"}) EXPECT_TRUE(field_is(p, f, Kind::string));
   EXPECT_EQ(boost::json::serialize(plan.at("issues").at("not_built")), R"(["build"])");
 
+  // --state-dir / --plugin-dir move the manifest's folders; check prints them resolved.
+  const auto moved_state = world.root() / "moved-state";
+  const auto moved_plugins = world.root() / "moved-plugins";  // the built plugins, elsewhere
+  std::filesystem::create_directory_symlink(SELFHEAL_PLUGIN_DIR, moved_plugins);
+  const auto moved = run_selfheal({"check", "--json", "--config", world.manifest_file().string(),
+                                   "--state-dir", moved_state.string(), "--plugin-dir",
+                                   moved_plugins.string()});
+  ASSERT_EQ(moved.exit_code, 0) << moved.err;
+  const auto moved_plan = json_of(moved);
+  EXPECT_EQ(moved_plan.at("state_dir").as_string(), moved_state.string());
+  EXPECT_EQ(moved_plan.at("plugin_dir").as_string(), moved_plugins.string());
+  for (const auto& p : moved_plan.at("plugins").as_array())
+    EXPECT_EQ(std::filesystem::path(std::string(p.at("library").as_string())).parent_path(),
+              moved_plugins);
+  EXPECT_NE(plan.at("state_dir"), moved_plan.at("state_dir"));
+  ASSERT_TRUE(field_is(moved_plan, "crates", Kind::array));
+  for (const char* f : {"name", "path", "target_dir"})
+    EXPECT_TRUE(field_is(moved_plan.at("crates").as_array().at(0), f, Kind::string)) << f;
+  const auto empty = run_selfheal({"check", "--config", world.manifest_file().string(),
+                                   "--state-dir", ""});
+  EXPECT_EQ(empty.exit_code, 2) << empty.err;
+  EXPECT_NE(empty.err.find("--state-dir needs a folder"), std::string::npos) << empty.err;
+
   world.extra_settings = "  chek_interval: 3\n  max_retries: -1\n";
   world.write_manifest();
   const auto invalid = run_selfheal({"check", "--json", "--config", world.manifest_file().string()});

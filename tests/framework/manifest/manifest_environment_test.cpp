@@ -172,6 +172,54 @@ crates:
                        "with a letter, a digit or one of -._~+/"));
 }
 
+// The lookup is a plain function pointer: the moved plugin folder (the test tree's lib/) is
+// handed over through this variable.
+std::string g_moved_plugin_dir;
+
+std::optional<std::string> moved_folders(const char* name) {
+  return lookup(name, {{"SELFHEAL_STATE_DIR", "/srv/selfheal/state/"},
+                       {"SELFHEAL_PLUGIN_DIR", g_moved_plugin_dir.c_str()}});
+}
+
+std::optional<std::string> empty_state_dir(const char* name) {
+  return lookup(name, {{"SELFHEAL_STATE_DIR", ""}});
+}
+
+// SELFHEAL_STATE_DIR / SELFHEAL_PLUGIN_DIR (the CLI's --state-dir / --plugin-dir) win over the
+// file, and relative plugin libraries follow the overridden plugin_dir, as does the build cache.
+TEST_F(ManifestTest, StateAndPluginFoldersComeFromTheEnvironment) {
+  const std::string text = R"(
+version: 1
+settings:
+  state_dir: ./here
+  plugin_dir: ./nowhere
+crates:
+  - { name: core, path: ../crate, library: core_lib }
+plugins:
+  diagnosers:
+    - { name: not_built, library: diag.so }
+)";
+  g_moved_plugin_dir = (tree_ / "lib").string();
+  auto load = parse(text, &moved_folders);
+  ASSERT_TRUE(load.manifest) << all_errors(load);
+  const auto& m = *load.manifest;
+  EXPECT_EQ(m.settings.state_dir, std::filesystem::path("/srv/selfheal/state"));
+  EXPECT_EQ(m.settings.plugin_dir, tree_ / "lib");
+  EXPECT_EQ(m.settings.build_cache.dir, std::filesystem::path("/srv/selfheal/state/sccache"));
+  ASSERT_EQ(m.diagnosers.size(), 1u);
+  EXPECT_EQ(m.diagnosers[0].library, tree_ / "lib" / "diag.so");
+
+  // Without the variables the file's folders stand: plugin_dir ./nowhere has no diag.so.
+  auto without = parse(text);
+  EXPECT_FALSE(without.manifest);
+  EXPECT_NE(all_errors(without).find("nowhere/diag.so' does not exist"), std::string::npos)
+      << all_errors(without);
+
+  auto empty = parse(text, &empty_state_dir);
+  EXPECT_FALSE(empty.manifest);
+  EXPECT_TRUE(HasError(empty, "SELFHEAL_STATE_DIR", 0, 0, "is set but empty")) << all_errors(empty);
+}
+
 TEST_F(ManifestTest, TokenAndTokenEnvExcludeEachOther) {
   auto load = parse(R"(
 version: 1
