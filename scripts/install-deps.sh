@@ -22,6 +22,7 @@ packages=(
   chromium  # tests/browser: the status page in a real browser
   sccache  # the build cache (settings.build_cache) and its tests
   systemd  # tests/packaging: systemd-analyze verify and security of the installed unit
+  lld  # the linker of every build tree (SELFHEAL_LLD): two to three times faster than GNU ld here
 )
 # Node.js runs the browser test (playwright-core); Debian's only when no node is installed.
 if ! command -v node >/dev/null 2>&1; then
