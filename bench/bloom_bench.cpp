@@ -1,8 +1,11 @@
-// Bloom filter: through the handle vs a direct call; vs std::unordered_set; vs the machine's
-// random cache-line access rate. Keys are read in order (the key array is 1M strings: walking it
+// Bloom filter: through the handle vs a direct call; the current filter vs the format-1 filter it
+// replaced (tests/components/support/legacy_bloom_v1.hpp) on the same keys; vs std::unordered_set;
+// vs the floor of one XXH3 hash plus one random cache-line read; vs the machine's random
+// cache-line access rate. Keys are read in order (the key array is 1M strings: walking it
 // with a large stride would add two cache misses per query that belong to the benchmark, not to
 // the filter); the filter block each key hashes to is still random.
 #include <benchmark/benchmark.h>
+#include <xxhash.h>
 
 #include <random>
 #include <string>
@@ -11,6 +14,7 @@
 
 #include "components/kinds/bloom_filter_kind.hpp"
 #include "cpp_bloom_filter.hpp"
+#include "support/legacy_bloom_v1.hpp"
 
 using namespace selfheal;
 
@@ -22,11 +26,91 @@ const std::vector<std::string>& keys() {
   static const std::vector<std::string> k = [] {
     std::vector<std::string> v;
     v.reserve(kItems);
-    for (std::uint64_t i = 0; i < kItems; ++i) v.push_back("frame-" + std::to_string(i * 2654435761u));
+    for (std::uint64_t i = 0; i < kItems; ++i)
+      v.push_back("frame-" + std::to_string(i * 2654435761u));
     return v;
   }();
   return k;
 }
+
+// Keys never inserted (negative queries).
+const std::vector<std::string>& absent_keys() {
+  static const std::vector<std::string> k = [] {
+    std::vector<std::string> v;
+    v.reserve(kItems);
+    for (std::uint64_t i = 0; i < kItems; ++i)
+      v.push_back("absent-" + std::to_string(i * 2654435761u));
+    return v;
+  }();
+  return k;
+}
+
+std::uint64_t filter_blocks() { return components::sbbf_blocks_for(kItems, 0.01); }
+
+template <class Filter>
+void insert_all(Filter& f) {
+  for (const auto& k : keys()) (void)f.insert(k);
+}
+
+// Insert: 1M distinct keys into an empty filter, cleared after each full pass (the clear is
+// 1.2 MB of stores per 1M inserts).
+template <class Filter>
+void BloomInsert(benchmark::State& state) {
+  Filter f(filter_blocks());
+  std::size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(f.insert(keys()[i]));
+    if (++i == kItems) {
+      i = 0;
+      f.clear();
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+template <class Filter>
+void BloomQuery(benchmark::State& state, const std::vector<std::string>& (*which)()) {
+  Filter f(filter_blocks());
+  insert_all(f);
+  const auto& probe = which();
+  std::size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(f.contains(probe[i]));
+    i = i + 1 == kItems ? 0 : i + 1;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+using components::SplitBlockBloom;
+using components::testing::LegacyBloomV1;
+BENCHMARK_TEMPLATE(BloomInsert, SplitBlockBloom)->Name("BM_BloomInsert_New");
+BENCHMARK_TEMPLATE(BloomInsert, LegacyBloomV1)->Name("BM_BloomInsert_Old");
+void BM_BloomPositive_New(benchmark::State& s) { BloomQuery<SplitBlockBloom>(s, keys); }
+void BM_BloomPositive_Old(benchmark::State& s) { BloomQuery<LegacyBloomV1>(s, keys); }
+void BM_BloomNegative_New(benchmark::State& s) { BloomQuery<SplitBlockBloom>(s, absent_keys); }
+void BM_BloomNegative_Old(benchmark::State& s) { BloomQuery<LegacyBloomV1>(s, absent_keys); }
+BENCHMARK(BM_BloomPositive_New);
+BENCHMARK(BM_BloomPositive_Old);
+BENCHMARK(BM_BloomNegative_New);
+BENCHMARK(BM_BloomNegative_Old);
+
+// The floor of any one-hash, one-line filter: XXH3 of the key, then one read of the 64-byte
+// line it selects in a buffer as large as the filter.
+void BM_Xxh3RandomLine(benchmark::State& state) {
+  const std::size_t lines = filter_blocks() / 2 + 1;
+  std::vector<std::uint64_t> memory(lines * 8, 1);
+  std::uint64_t sum = 0;
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const auto& k = keys()[i];
+    const std::uint64_t h = XXH3_64bits(k.data(), k.size());
+    sum += memory[(((h >> 32) * lines) >> 32) * 8];
+    benchmark::DoNotOptimize(sum);
+    i = i + 1 == kItems ? 0 : i + 1;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Xxh3RandomLine);
 
 std::unique_ptr<components::CppBloomFilter> filled_filter() {
   auto f = std::make_unique<components::CppBloomFilter>(components::sbbf_blocks_for(kItems, 0.01));
@@ -47,11 +131,12 @@ void BM_BloomContains_Direct(benchmark::State& state) {
 BENCHMARK(BM_BloomContains_Direct);
 
 void BM_BloomContains_Handle(benchmark::State& state) {
-  ComponentHandle<sdk::BloomFilter> handle(filled_filter(),
-                                           [](auto& h) { return std::make_unique<BloomFilterGate>(h); });
+  ComponentHandle<sdk::BloomFilter> handle(
+      filled_filter(), [](auto& h) { return std::make_unique<BloomFilterGate>(h); });
   std::size_t i = 0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(handle.call([&](sdk::BloomFilter& f) { return f.contains(keys()[i]); }));
+    benchmark::DoNotOptimize(
+        handle.call([&](sdk::BloomFilter& f) { return f.contains(keys()[i]); }));
     i = i + 1 == kItems ? 0 : i + 1;
   }
   state.SetItemsProcessed(state.iterations());

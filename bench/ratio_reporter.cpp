@@ -6,8 +6,11 @@ namespace selfheal::bench {
 
 void RatioReporter::ReportRuns(const std::vector<Run>& runs) {
   for (const auto& run : runs) {
-    if (run.run_type != Run::RT_Iteration || run.iterations == 0) continue;
-    const std::string name = run.benchmark_name();
+    // With repetitions, the median of the repetitions stands for the benchmark (it arrives after
+    // the repetitions and replaces them); otherwise the one run does.
+    const bool median = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
+    if (!median && (run.run_type != Run::RT_Iteration || run.iterations == 0)) continue;
+    const std::string name = run.run_name.str();
     ns_[name] = run.GetAdjustedCPUTime();  // in the benchmark's time unit: we use ns throughout
     real_ns_[name] = run.GetAdjustedRealTime();
     for (const auto& [key, c] : run.counters) counters_[name][key] = c.value;

@@ -1,6 +1,7 @@
 // The same operations on the C++ and the Rust implementation (rust-core built by the component
 // tests' fixture), and against what a user would use instead: malloc/free, memcpy.
 #include <benchmark/benchmark.h>
+#include <xxhash.h>
 
 #include <cstring>
 #include <vector>
@@ -20,7 +21,9 @@ std::unique_ptr<T> make_or_skip(benchmark::State& state, const char* component, 
                                 sdk::Value config = sdk::Value::map()) {
   std::string error;
   auto c = make<T>(component, lang, config, &error);
-  if (!c) state.SkipWithError(("cannot create " + std::string(lang) + " " + component + ": " + error).c_str());
+  if (!c)
+    state.SkipWithError(
+        ("cannot create " + std::string(lang) + " " + component + ": " + error).c_str());
   return c;
 }
 
@@ -32,7 +35,8 @@ void BloomInsertContains(benchmark::State& state, const char* lang) {
   char key[32];
   std::uint64_t i = 0;
   for (auto _ : state) {
-    const int n = std::snprintf(key, sizeof key, "key-%llu", static_cast<unsigned long long>(i++ % 1000000));
+    const int n =
+        std::snprintf(key, sizeof key, "key-%llu", static_cast<unsigned long long>(i++ % 1000000));
     std::string_view k(key, static_cast<std::size_t>(n));
     benchmark::DoNotOptimize(f->insert(k));
     benchmark::DoNotOptimize(f->contains(k));
@@ -81,5 +85,14 @@ void MemcpyFrame(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(a.size()));
 }
 BENCHMARK(MemcpyFrame);
+
+// The frame hash alone (XXH64 of the 230 KB, as add_frame must compute): add_frame's floor.
+void Xxh64Frame(benchmark::State& state) {
+  std::vector<std::uint8_t> a(kW * kH * 3);
+  for (std::size_t i = 0; i < a.size(); ++i) a[i] = static_cast<std::uint8_t>(i * 31);
+  for (auto _ : state) benchmark::DoNotOptimize(XXH64(a.data(), a.size(), 0));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(a.size()));
+}
+BENCHMARK(Xxh64Frame);
 
 }  // namespace

@@ -45,6 +45,24 @@ TEST(BloomSizing, ReachesTheTargetWithTheFewestBlocks) {
   EXPECT_EQ(sbbf_false_positive_rate(0, 10), 0.0);
 }
 
+// The AVX2 probe (when this CPU has it) and the portable one set and test the same bits.
+TEST(BloomProbe, Avx2AndPortablePathsAgree) {
+  if (!bloom_probe::cpu_has_avx2()) GTEST_SKIP() << "no AVX2 on this CPU";
+  alignas(64) std::uint64_t a[4 * 16] = {}, b[4 * 16] = {};
+  std::uint32_t x = 12345;
+  for (int i = 0; i < 5000; ++i) {
+    x = x * 1664525u + 1013904223u;
+    const std::size_t block = (x >> 8) % 16 * 4;
+    const std::uint32_t h = x * 2654435761u;
+    EXPECT_EQ(bloom_probe::contains(true, a + block, h),
+              bloom_probe::contains(false, b + block, h));
+    if (i % 3 == 0) {
+      EXPECT_EQ(bloom_probe::insert(true, a + block, h), bloom_probe::insert(false, b + block, h));
+    }
+    EXPECT_EQ(std::memcmp(a, b, sizeof a), 0) << i;
+  }
+}
+
 class Bloom : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(Bloom, MeasuredFalsePositiveRateWithinTheory) {

@@ -36,7 +36,8 @@ std::vector<Case> cases() {
        bloom_scenario_config(),
        [](sdk::Component& c) { run_bloom_scenario(dynamic_cast<sdk::BloomFilter&>(c)); },
        {{"magic", [](Blob& b) { b[0] ^= 1; }},
-        {"version", [](Blob& b) { put32(b, 4, 2); }},
+        {"version 3", [](Blob& b) { put32(b, 4, 3); }},
+        {"version 0", [](Blob& b) { put32(b, 4, 0); }},
         {"reserved", [](Blob& b) { b[9] = 1; }},
         {"zero blocks", [](Blob& b) { put64(b, 16, 0); }},
         {"more blocks than bytes", [](Blob& b) { put64(b, 16, 1 + (b.size() - 32) / 32); }},
@@ -112,9 +113,11 @@ INSTANTIATE_TEST_SUITE_P(Both, CorruptState, ::testing::ValuesIn(kLanguages), la
 // loop for minutes. Both languages now answer at once, and alike: a filter that full is certain
 // to answer "maybe".
 TEST(CorruptStateParity, AHugeItemCountGivesAFalsePositiveRateOfOneAtOnce) {
-  SELFHEAL_MAKE(source, sdk::BloomFilter, sdk::component::bloom_filter, "cpp", bloom_scenario_config());
+  SELFHEAL_MAKE(source, sdk::BloomFilter, sdk::component::bloom_filter, "cpp",
+                bloom_scenario_config());
   Blob state = source->export_state().value();
-  for (const std::uint64_t claimed : {std::uint64_t{1} << 63, ~std::uint64_t{0}, std::uint64_t{1} << 40}) {
+  for (const std::uint64_t claimed :
+       {std::uint64_t{1} << 63, ~std::uint64_t{0}, std::uint64_t{1} << 40}) {
     put64(state, 24, claimed);
     for (const char* language : kLanguages) {
       SCOPED_TRACE(language);

@@ -1,8 +1,10 @@
 // Shared vectors and cross-language parity: the same operations give byte-identical state in
 // C++ and Rust, state migrates both ways exactly, and corrupt state is refused by both.
 #include <gtest/gtest.h>
+#include <xxhash.h>
 
 #include "common/xxhash64.hpp"
+#include "support/legacy_bloom_v1.hpp"
 #include "support/test_helpers.hpp"
 #include "vectors/component_vectors.hpp"
 
@@ -168,6 +170,38 @@ TEST(Parity, MigratedFilterKeepsEveryKey) {
   ASSERT_TRUE(rust->import_state(cpp->export_state().value()).ok());
   for (int i = 0; i < 500; ++i) EXPECT_TRUE(rust->contains("m-" + std::to_string(i)).value());
   EXPECT_EQ(rust->item_count(), cpp->item_count());
+}
+
+}  // namespace
+}  // namespace selfheal::components::testing
+
+namespace selfheal::components::testing {
+namespace {
+
+TEST(Xxh3, ReferenceVectors) {
+  // XXH3_64bits (seed 0): the hash of Bloom state format 2, C++ and Rust alike.
+  for (const auto& v : kXxh3Vectors)
+    EXPECT_EQ(XXH3_64bits(v.input.data(), v.input.size()), v.xxh64) << "input '" << v.input << "'";
+}
+
+// A format-1 (XXH64) state, as filters exported before format 2, still imports in both languages
+// and is kept on XXH64: the same keys are found, the state re-exports byte for byte, and later
+// inserts set the bits format 1 would have set.
+TEST_P(Vectors, BloomFormat1StateStillImports) {
+  LegacyBloomV1 old(kBloomScenarioBlocks);
+  for (int i = 0; i < 1500; ++i) (void)old.insert("vector-key-" + std::to_string(i));
+  const auto v1 = old.export_state();
+  EXPECT_EQ(digest(v1), kBloomScenarioV1StateDigest) << std::hex << "0x" << digest(v1);
+  SELFHEAL_MAKE(f, sdk::BloomFilter, bloom_filter, GetParam(), bloom_scenario_config());
+  ASSERT_TRUE(f->import_state(v1).ok());
+  EXPECT_EQ(f->export_state().value(), v1);
+  for (int i = 0; i < 1500; ++i)
+    EXPECT_TRUE(f->contains("vector-key-" + std::to_string(i)).value()) << i;
+  for (int i = 0; i < 200; ++i) {
+    const std::string k = "later-" + std::to_string(i);
+    EXPECT_EQ(f->insert(k).value(), old.insert(k)) << k;
+  }
+  EXPECT_EQ(f->export_state().value(), old.export_state());
 }
 
 }  // namespace

@@ -21,6 +21,23 @@ sdk::Value config(std::int64_t size, double threshold = 0.95) {
   return v;
 }
 
+// The AVX2 luma sums (when this CPU has them) give the scalar path's hash and signature for
+// every shape, odd widths and blocks narrower than one SIMD step included.
+TEST(WindowDigest, Avx2AndScalarPathsAgree) {
+  if (!window_luma::cpu_has_avx2()) GTEST_SKIP() << "no AVX2 on this CPU";
+  std::uint32_t seed = 1;
+  for (std::uint32_t c = 1; c <= 4; ++c)
+    for (std::uint32_t w : {1u, 3u, 7u, 8u, 9u, 63u, 64u, 65u, 129u, 320u})
+      for (std::uint32_t h : {1u, 5u, 8u, 17u}) {
+        ++seed;
+        auto px = make_frame(w, h, c, 0x0123456789ABCDEFull * seed, seed, 40);
+        const auto fast = window_digest(px, w, h, c, true),
+                   slow = window_digest(px, w, h, c, false);
+        EXPECT_EQ(fast.hash, slow.hash) << w << "x" << h << "x" << c;
+        EXPECT_EQ(fast.signature, slow.signature) << w << "x" << h << "x" << c;
+      }
+}
+
 sdk::FrameAnalysis add(sdk::SlidingWindow& w, const std::vector<std::uint8_t>& px,
                        std::uint32_t width = 64, std::uint32_t height = 48, std::uint32_t c = 3) {
   auto r = w.add_frame({px, width, height, c, 0});

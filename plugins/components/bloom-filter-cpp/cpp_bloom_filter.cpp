@@ -6,8 +6,8 @@ namespace selfheal::components {
 
 sdk::Status CppBloomFilter::self_test() noexcept {
   try {
-    if (xxhash64("", 0) != 0xEF46DB3751D8E999ull || xxhash64("a", 1) != 0xD24EC4F1A98C6E5Bull)
-      return sdk::Status::error(sdk::Errc::internal, "xxhash64 test vector mismatch");
+    if (XXH3_64bits("", 0) != 0x2D06800538D394C2ull || XXH3_64bits("a", 1) != 0xE6C632B61E964E1Full)
+      return sdk::Status::error(sdk::Errc::internal, "XXH3 test vector mismatch");
     SplitBlockBloom probe(4);
     for (int i = 0; i < 64; ++i) probe.insert("self-test-" + std::to_string(i));
     for (int i = 0; i < 64; ++i)

@@ -34,6 +34,8 @@
 //   Import refuses: wrong magic or version, capacity outside 1..65536, threshold not in [0, 1]
 //   (NaN included), duplicates > frames_seen, count > capacity, count > frames_seen, or a size
 //   other than 40 + 24 * count.
+// Speed: one pass over the pixels computes the hash and the signature together (window_digest,
+//   a block row at a time; luma sums with AVX2 when the CPU has it, common/window_luma.hpp).
 // Threading: SlidingWindowCore is MT safe (one mutex; hashing runs outside it).
 #pragma once
 
@@ -49,6 +51,7 @@
 #include <vector>
 
 #include "common/le_bytes.hpp"
+#include "common/window_luma.hpp"
 #include "common/xxhash64.hpp"
 
 namespace selfheal::components {
@@ -71,72 +74,75 @@ inline bool window_valid_config(std::uint32_t capacity, double threshold) {
   return capacity >= 1 && capacity <= kWindowMaxCapacity && threshold >= 0.0 && threshold <= 1.0;
 }
 
-inline std::uint64_t window_frame_hash(std::span<const std::uint8_t> px, std::uint32_t w,
-                                       std::uint32_t h, std::uint32_t c) {
+struct WindowDigest {
+  std::uint64_t hash;
+  std::uint64_t signature;
+};
+
+namespace window_detail {
+// One pass over the pixels, one block row at a time: its rows (contiguous, about 29 KB for
+// 320x240 RGB) are fed to the hash, then, while they are still in L1/L2, the luma of each of its
+// eight blocks is summed. Every row is hashed once, in order; when H < 8 a row can belong to two
+// block rows and is summed into both (blocks overlap, as defined above).
+template <std::uint32_t C>
+WindowDigest digest(const std::uint8_t* px, std::uint64_t w, std::uint64_t h, bool avx2,
+                    Xxh64Stream& hash) {
+  std::uint64_t means[64];
+  std::uint64_t total = 0;
+  std::uint64_t hashed_rows = 0;
+  const std::uint64_t stride = w * C;
+  for (std::uint64_t by = 0; by < 8; ++by) {
+    const std::uint64_t y0 = by * h / 8, y1 = std::max((by + 1) * h / 8, y0 + 1);
+    if (y1 > hashed_rows) {
+      hash.update(px + hashed_rows * stride, (y1 - hashed_rows) * stride);
+      hashed_rows = y1;
+    }
+    for (std::uint64_t bx = 0; bx < 8; ++bx) {
+      const std::uint64_t x0 = bx * w / 8, x1 = std::max((bx + 1) * w / 8, x0 + 1);
+      const std::uint64_t sum =
+          window_luma::rect<C>(avx2, px + y0 * stride + x0 * C, stride, x1 - x0, y1 - y0);
+      means[by * 8 + bx] = sum / ((x1 - x0) * (y1 - y0));
+      total += means[by * 8 + bx];
+    }
+  }
+  std::uint64_t sig = 0;
+  for (int i = 0; i < 64; ++i)
+    if (64 * means[i] > total) sig |= std::uint64_t{1} << i;
+  return {hash.digest(), sig};
+}
+}  // namespace window_detail
+
+// The exact hash and the block signature of a valid frame, in one pass.
+inline WindowDigest window_digest(std::span<const std::uint8_t> px, std::uint32_t w,
+                                  std::uint32_t h, std::uint32_t c,
+                                  bool avx2 = window_luma::cpu_has_avx2()) {
   std::uint8_t head[12];
   const std::uint32_t fields[3] = {w, h, c};
   for (int f = 0; f < 3; ++f)
     for (int i = 0; i < 4; ++i) head[4 * f + i] = static_cast<std::uint8_t>(fields[f] >> (8 * i));
   Xxh64Stream s(0);
   s.update(head, sizeof head);
-  s.update(px.data(), px.size());
-  return s.digest();
-}
-
-namespace window_detail {
-template <std::uint32_t C>
-inline std::uint64_t luma(const std::uint8_t* p) {
-  if constexpr (C >= 3)
-    return (77u * p[0] + 150u * p[1] + 29u * p[2]) >> 8;
-  else
-    return p[0];
-}
-
-template <std::uint32_t C>
-std::array<std::uint64_t, 64> block_means(const std::uint8_t* px, std::uint64_t w,
-                                          std::uint64_t h) {
-  std::array<std::uint64_t, 64> means{};
-  for (std::uint64_t by = 0; by < 8; ++by) {
-    const std::uint64_t y0 = by * h / 8, y1 = std::max((by + 1) * h / 8, y0 + 1);
-    for (std::uint64_t bx = 0; bx < 8; ++bx) {
-      const std::uint64_t x0 = bx * w / 8, x1 = std::max((bx + 1) * w / 8, x0 + 1);
-      std::uint64_t sum = 0;
-      for (std::uint64_t y = y0; y < y1; ++y) {
-        const std::uint8_t* row = px + (y * w + x0) * C;
-        for (std::uint64_t x = 0; x < x1 - x0; ++x) sum += luma<C>(row + x * C);
-      }
-      means[by * 8 + bx] = sum / ((x1 - x0) * (y1 - y0));
-    }
+  switch (c) {
+    case 1:
+      return window_detail::digest<1>(px.data(), w, h, avx2, s);
+    case 2:
+      return window_detail::digest<2>(px.data(), w, h, avx2, s);
+    case 3:
+      return window_detail::digest<3>(px.data(), w, h, avx2, s);
+    default:
+      return window_detail::digest<4>(px.data(), w, h, avx2, s);
   }
-  return means;
 }
-}  // namespace window_detail
+
+inline std::uint64_t window_frame_hash(std::span<const std::uint8_t> px, std::uint32_t w,
+                                       std::uint32_t h, std::uint32_t c) {
+  return window_digest(px, w, h, c).hash;
+}
 
 // The block signature of a valid frame.
 inline std::uint64_t window_block_signature(std::span<const std::uint8_t> px, std::uint32_t w,
                                             std::uint32_t h, std::uint32_t c) {
-  using namespace window_detail;
-  std::array<std::uint64_t, 64> m;
-  switch (c) {
-    case 1:
-      m = block_means<1>(px.data(), w, h);
-      break;
-    case 2:
-      m = block_means<2>(px.data(), w, h);
-      break;
-    case 3:
-      m = block_means<3>(px.data(), w, h);
-      break;
-    default:
-      m = block_means<4>(px.data(), w, h);
-      break;
-  }
-  std::uint64_t total = 0;
-  for (std::uint64_t v : m) total += v;
-  std::uint64_t sig = 0;
-  for (int i = 0; i < 64; ++i)
-    if (64 * m[i] > total) sig |= std::uint64_t{1} << i;
-  return sig;
+  return window_digest(px, w, h, c).signature;
 }
 
 inline double window_similarity(std::uint64_t a, std::uint64_t b) {
@@ -169,8 +175,7 @@ class SlidingWindowCore {
   std::optional<WindowAnalysis> add_frame(std::span<const std::uint8_t> px, std::uint32_t w,
                                           std::uint32_t h, std::uint32_t c, std::int64_t ts) {
     if (!window_valid_frame(px.size(), w, h, c)) return std::nullopt;
-    const std::uint64_t hash = window_frame_hash(px, w, h, c);
-    const std::uint64_t sig = window_block_signature(px, w, h, c);
+    const auto [hash, sig] = window_digest(px, w, h, c, avx2_);
     std::lock_guard lock(mu_);
     WindowAnalysis a;
     a.frame_hash = hash;
@@ -269,6 +274,7 @@ class SlidingWindowCore {
     return s;
   }
 
+  const bool avx2_ = window_luma::cpu_has_avx2();
   mutable std::mutex mu_;
   State state_;
 };

@@ -1,21 +1,21 @@
 // The split-block Bloom filter both implementations share (as in Apache Parquet's SBBF).
 //
 // Algorithm (rust-core/src/bloom.rs is the same, bit for bit):
-//   h      = XXH64(key, seed 0)
+//   h      = XXH3_64bits(key) (state format 2; format 1 used XXH64(key, seed 0))
 //   block  = ((h >> 32) * num_blocks) >> 32         one 32-byte block = 8 u32 words, aligned
 //   for i in 0..8: bit = (u32(h) * SALT[i]) >> 27;  word[block][i] |= 1 << bit
-//   contains: all eight bits set.
+//   contains: all eight bits set (common/bloom_probe.hpp: branch-free, AVX2 when the CPU has it).
 // One insert or query touches one 32-byte block: one cache line.
 //   insert returns true (and item_count grows by one) when at least one of the eight bits was new.
 // Sizing: the smallest num_blocks (1 .. 2^32) whose theoretical false-positive rate for
 // `expected_items` is at most the target: FPR = sum_j Poisson(j; n/B) * (1 - (31/32)^j)^8,
 // computed as sbbf_false_positive_rate below (same operation order in Rust).
-// State (little-endian, 32 header bytes): u32 magic "SHBF" (0x46424853), u32 version = 1,
+// State (little-endian, 32 header bytes): u32 magic "SHBF" (0x46424853), u32 version = 2,
 // u32 reserved[2] = 0, u64 num_blocks, u64 item_count, then num_blocks * 8 u32 words (block
 // by block). Import refuses a wrong magic/version, non-zero reserved words, num_blocks outside
 // 1 .. 2^32, or a size other than 32 + 32 * num_blocks.
-// Threading: insert and contains are lock-free (atomic_ref fetch_or / relaxed loads); clear and
-// state import need callers paused.
+// Threading: insert and contains are lock-free (bloom_probe.hpp); clear and state import need
+// callers paused.
 #pragma once
 
 #include <atomic>
@@ -28,14 +28,14 @@
 #include <string_view>
 #include <vector>
 
+#include "common/bloom_probe.hpp"
 #include "common/xxhash64.hpp"
 
 namespace selfheal::components {
 
-inline constexpr std::uint32_t kBloomSalt[8] = {0x47b6137bU, 0x44974d91U, 0x8824ad5bU, 0xa2b7289dU,
-                                                0x705495c7U, 0x2df1424bU, 0x9efc4947U, 0x5c6bfb31U};
 inline constexpr std::uint32_t kBloomMagic = 0x46424853u;  // "SHBF"
-inline constexpr std::uint32_t kBloomVersion = 1;
+inline constexpr std::uint32_t kBloomVersion = 2;          // XXH3; written by every new filter
+inline constexpr std::uint32_t kBloomVersionXxh64 = 1;     // XXH64; still imported and kept
 inline constexpr std::size_t kBloomHeader = 32;
 
 inline constexpr std::uint64_t kBloomMaxBlocks = std::uint64_t{1} << 32;
@@ -103,52 +103,53 @@ inline std::uint64_t sbbf_blocks_for(std::uint64_t expected_items, double target
 
 class SplitBlockBloom {
  public:
+  // A new, empty filter of state format 2 (XXH3).
   explicit SplitBlockBloom(std::uint64_t num_blocks)
       : num_blocks_(num_blocks == 0                ? 1
                     : num_blocks > kBloomMaxBlocks ? kBloomMaxBlocks
                                                    : num_blocks),
         words_(
-            static_cast<std::uint32_t*>(::operator new[](num_blocks_ * 32, std::align_val_t{64}))) {
+            static_cast<std::uint64_t*>(::operator new[](num_blocks_ * 32, std::align_val_t{64}))),
+        avx2_(bloom_probe::cpu_has_avx2()) {
     clear();
   }
 
   std::uint64_t num_blocks() const { return num_blocks_; }
-  std::uint64_t item_count() const { return items_.load(std::memory_order_relaxed); }
+  // 2 (XXH3) for a new filter; 1 (XXH64) when it holds an imported format-1 state.
+  std::uint32_t version() const { return version_; }
+  std::uint64_t item_count() const {
+    std::uint64_t n = 0;
+    for (const auto& s : items_) n += s.n.load(std::memory_order_relaxed);
+    return n;
+  }
 
   // True when at least one bit was newly set (the key was not there before).
   bool insert(std::string_view key) {
-    const std::uint64_t h = xxhash64(key.data(), key.size());
-    const std::uint64_t base = block_of(h);
-    bool fresh = false;
-    for (int i = 0; i < 8; ++i) {
-      const std::uint32_t mask = bit_mask(h, i);
-      const std::uint32_t old = word(base + i).fetch_or(mask, std::memory_order_relaxed);
-      fresh |= (old & mask) == 0;
-    }
-    if (fresh) items_.fetch_add(1, std::memory_order_relaxed);
-    return fresh;
-  }
-
-  bool contains(std::string_view key) const {
-    const std::uint64_t h = xxhash64(key.data(), key.size());
-    const std::uint64_t base = block_of(h);
-    for (int i = 0; i < 8; ++i) {
-      const std::uint32_t mask = bit_mask(h, i);
-      if ((word(base + i).load(std::memory_order_relaxed) & mask) != mask) return false;
-    }
+    const std::uint64_t h = hash(key);
+    const std::uint64_t block = block_of(h);
+    if (!bloom_probe::insert(avx2_, words_.get() + block * 4, static_cast<std::uint32_t>(h)))
+      return false;
+    // The count is striped by block (as Java's LongAdder stripes by thread): concurrent inserts
+    // rarely share a counter line.
+    items_[block % kCountStripes].n.fetch_add(1, std::memory_order_relaxed);
     return true;
   }
 
+  bool contains(std::string_view key) const {
+    const std::uint64_t h = hash(key);
+    return bloom_probe::contains(avx2_, words_.get() + block_of(h) * 4,
+                                 static_cast<std::uint32_t>(h));
+  }
+
   void clear() {
-    for (std::uint64_t i = 0; i < num_blocks_ * 8; ++i) word(i).store(0, std::memory_order_relaxed);
-    items_.store(0, std::memory_order_relaxed);
+    for (std::uint64_t i = 0; i < num_blocks_ * 4; ++i) word(i).store(0, std::memory_order_relaxed);
+    for (auto& s : items_) s.n.store(0, std::memory_order_relaxed);
   }
 
   double saturation() const {
     std::uint64_t set = 0;
-    for (std::uint64_t i = 0; i < num_blocks_ * 8; ++i)
-      set +=
-          static_cast<std::uint64_t>(__builtin_popcount(word(i).load(std::memory_order_relaxed)));
+    for (std::uint64_t i = 0; i < num_blocks_ * 4; ++i)
+      set += static_cast<std::uint64_t>(std::popcount(word(i).load(std::memory_order_relaxed)));
     return static_cast<double>(set) / static_cast<double>(num_blocks_ * 256);
   }
 
@@ -172,24 +173,31 @@ class SplitBlockBloom {
     } else {
       out.resize(kBloomHeader + num_blocks_ * 32);
       write_header(out.data());
-      for (std::uint64_t i = 0; i < num_blocks_ * 8; ++i)
-        put32(out.data() + kBloomHeader + 4 * i, word(i).load(std::memory_order_relaxed));
+      for (std::uint64_t i = 0; i < num_blocks_ * 4; ++i) {
+        const std::uint64_t w = word(i).load(std::memory_order_relaxed);
+        put32(out.data() + kBloomHeader + 8 * i, static_cast<std::uint32_t>(w));
+        put32(out.data() + kBloomHeader + 8 * i + 4, static_cast<std::uint32_t>(w >> 32));
+      }
     }
     return out;
   }
 
-  // Replaces this filter's contents with exported state of the same size, reusing its memory
-  // (no allocation, no page faults while callers are paused). False when the blob is malformed
-  // or of another size; the filter is then unchanged.
+  // Replaces this filter's contents (and format) with exported state of the same size, reusing
+  // its memory (no allocation, no page faults while callers are paused). False when the blob is
+  // malformed or of another size; the filter is then unchanged.
   bool assign_state(std::span<const std::uint8_t> s) {
     if (!valid_header(s) || get64(s.data() + 16) != num_blocks_) return false;
     if constexpr (std::endian::native == std::endian::little) {
       std::memcpy(words_.get(), s.data() + kBloomHeader, num_blocks_ * 32);
     } else {
-      for (std::uint64_t i = 0; i < num_blocks_ * 8; ++i)
-        word(i).store(get32(s.data() + kBloomHeader + 4 * i), std::memory_order_relaxed);
+      for (std::uint64_t i = 0; i < num_blocks_ * 4; ++i) {
+        const std::uint8_t* p = s.data() + kBloomHeader + 8 * i;
+        word(i).store(get32(p) | (std::uint64_t{get32(p + 4)} << 32), std::memory_order_relaxed);
+      }
     }
-    items_.store(get64(s.data() + 24), std::memory_order_relaxed);
+    version_ = get32(s.data() + 4);
+    for (auto& c : items_) c.n.store(0, std::memory_order_relaxed);
+    items_[0].n.store(get64(s.data() + 24), std::memory_order_relaxed);
     return true;
   }
 
@@ -201,11 +209,11 @@ class SplitBlockBloom {
     return filter;
   }
 
-  // The header is well formed and the size matches its block count.
+  // The header is well formed (format 1 or 2) and the size matches its block count.
   static bool valid_header(std::span<const std::uint8_t> s) {
     if (s.size() < kBloomHeader || get32(s.data()) != kBloomMagic ||
-        get32(s.data() + 4) != kBloomVersion || get32(s.data() + 8) != 0 ||
-        get32(s.data() + 12) != 0)
+        (get32(s.data() + 4) != kBloomVersion && get32(s.data() + 4) != kBloomVersionXxh64) ||
+        get32(s.data() + 8) != 0 || get32(s.data() + 12) != 0)
       return false;
     const std::uint64_t blocks = get64(s.data() + 16);
     return blocks != 0 && blocks <= kBloomMaxBlocks && (s.size() - kBloomHeader) / 32 == blocks &&
@@ -213,19 +221,24 @@ class SplitBlockBloom {
   }
 
  private:
+  static constexpr std::size_t kCountStripes = 8;
+
+  // Format 2 hashes with XXH3 (twice as fast as XXH64 on short keys); a format-1 filter keeps
+  // XXH64, since its bits cannot be rehashed without the keys (a predictable branch).
+  std::uint64_t hash(std::string_view key) const {
+    if (version_ == kBloomVersion) return XXH3_64bits(key.data(), key.size());
+    return XXH64(key.data(), key.size(), 0);
+  }
   void write_header(std::uint8_t* p) const {
     put32(p, kBloomMagic);
-    put32(p + 4, kBloomVersion);
+    put32(p + 4, version_);
     put32(p + 8, 0);
     put32(p + 12, 0);
     put64(p + 16, num_blocks_);
     put64(p + 24, item_count());
   }
-  static std::uint32_t bit_mask(std::uint64_t h, int i) {
-    return 1u << ((static_cast<std::uint32_t>(h) * kBloomSalt[i]) >> 27);
-  }
-  std::uint64_t block_of(std::uint64_t h) const { return (((h >> 32) * num_blocks_) >> 32) * 8; }
-  std::atomic_ref<std::uint32_t> word(std::uint64_t i) const { return std::atomic_ref(words_[i]); }
+  std::uint64_t block_of(std::uint64_t h) const { return ((h >> 32) * num_blocks_) >> 32; }
+  std::atomic_ref<std::uint64_t> word(std::uint64_t i) const { return std::atomic_ref(words_[i]); }
   static void put32(std::uint8_t* p, std::uint32_t v) {
     for (int i = 0; i < 4; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
   }
@@ -245,11 +258,16 @@ class SplitBlockBloom {
 
   std::uint64_t num_blocks_;
   struct AlignedDelete {
-    void operator()(std::uint32_t* p) const { ::operator delete[](p, std::align_val_t{64}); }
+    void operator()(std::uint64_t* p) const { ::operator delete[](p, std::align_val_t{64}); }
   };
   // Blocks start at 64-byte boundaries, so a 32-byte block never straddles two cache lines.
-  std::unique_ptr<std::uint32_t[], AlignedDelete> words_;
-  std::atomic<std::uint64_t> items_{0};
+  std::unique_ptr<std::uint64_t[], AlignedDelete> words_;
+  bool avx2_;
+  std::uint32_t version_ = kBloomVersion;
+  struct alignas(64) CountStripe {
+    std::atomic<std::uint64_t> n{0};
+  };
+  CountStripe items_[kCountStripes];
 };
 
 }  // namespace selfheal::components

@@ -25,6 +25,12 @@ inline constexpr HashVector kXxh64Vectors[] = {
     {"a", 0xD24EC4F1A98C6E5Bull},
     {"Nobody inspects the spammish repetition", 0xFBCEA83C8A378BF1ull},
 };
+// XXH3_64bits (seed 0), the hash of Bloom state format 2 (field named as above: 64-bit digest).
+inline constexpr HashVector kXxh3Vectors[] = {
+    {"", 0x2D06800538D394C2ull},
+    {"a", 0xE6C632B61E964E1Full},
+    {"Nobody inspects the spammish repetition", 0x6CB00603B5CC47E9ull},
+};
 
 // A frame whose 8x8 blocks are bright (bit set in `pattern`) or dark, with a little texture and,
 // with `noise` > 0, a deterministic per-byte jitter in [-noise, noise] seeded by `seed`.
@@ -74,9 +80,13 @@ inline BloomScenarioResult run_bloom_scenario(sdk::BloomFilter& f) {
   return r;
 }
 inline constexpr std::uint64_t kBloomScenarioBlocks = 42;
-inline constexpr std::uint64_t kBloomScenarioFresh = 1489;
-inline constexpr std::uint64_t kBloomScenarioFalsePositives = 58;
-inline constexpr std::uint64_t kBloomScenarioStateDigest = 0xAEC7B6E60809D474ull;
+// State format 2 (XXH3).
+inline constexpr std::uint64_t kBloomScenarioFresh = 1480;
+inline constexpr std::uint64_t kBloomScenarioFalsePositives = 53;
+inline constexpr std::uint64_t kBloomScenarioStateDigest = 0x2BB6610DD64AA5BFull;
+// Format 1 (XXH64): the state of vector-key-0..1499 inserted into the legacy filter
+// (support/legacy_bloom_v1.hpp): the scenario's digest before format 2 existed.
+inline constexpr std::uint64_t kBloomScenarioV1StateDigest = 0xAEC7B6E60809D474ull;
 
 // --- Sliding window scenario -----------------------------------------------------------------
 inline sdk::Value window_scenario_config() {

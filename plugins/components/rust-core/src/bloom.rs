@@ -1,11 +1,12 @@
 //! The split-block Bloom filter, bit for bit as plugins/components/common/split_block_bloom.hpp
 //! (algorithm, sizing and state format are defined there).
-//! Threading: insert and contains are lock-free (`fetch_or` / relaxed loads on AtomicU32); clear
-//! is atomic per word; replacing the filter (import) needs callers paused.
+//! Threading: insert and contains are lock-free (branch-free probes, AVX2 chosen at run time, a
+//! `fetch_or` only for missing bits); clear is atomic per word; replacing the filter (import)
+//! needs callers paused.
 
 use crate::le::{put_u32, put_u64, Reader};
 use crate::xxhash64::xxhash64;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 pub const SALT: [u32; 8] = [
     0x47b6_137b,
@@ -18,7 +19,9 @@ pub const SALT: [u32; 8] = [
     0x5c6b_fb31,
 ];
 pub const MAGIC: u32 = 0x4642_4853; // "SHBF"
-pub const VERSION: u32 = 1;
+/// State format 2: XXH3. Format 1 (XXH64) still imports and is kept on XXH64 (see the C++ header).
+pub const VERSION: u32 = 2;
+pub const VERSION_XXH64: u32 = 1;
 pub const HEADER: usize = 32;
 pub const MAX_BLOCKS: u64 = 1 << 32;
 
@@ -97,18 +100,141 @@ pub fn blocks_for(expected_items: u64, target_fpr: f64) -> u64 {
     lo
 }
 
-/// One 32-byte block; 32-byte alignment keeps it inside one cache line.
+/// One 32-byte block: eight u32 words stored as four u64 (word 2j is the low half of u64 j, so
+/// on little-endian machines the memory is the state's byte layout). 32-byte alignment keeps it
+/// inside one cache line.
 #[repr(C, align(32))]
-struct Block([AtomicU32; 8]);
+struct Block([AtomicU64; 4]);
+
+/// Per-stripe item counts (as the C++ side: striped by block, one cache line each).
+#[repr(align(64))]
+#[derive(Default)]
+struct Stripe(AtomicU64);
+const STRIPES: usize = 8;
 
 pub struct Bloom {
     blocks: Box<[Block]>,
-    items: AtomicU64,
+    items: [Stripe; STRIPES],
+    /// 2 (XXH3) for a new filter; 1 (XXH64) when it holds an imported format-1 state.
+    version: u32,
+    avx2: bool,
 }
 
 #[inline(always)]
-fn bit_mask(h: u64, i: usize) -> u32 {
-    1u32 << ((h as u32).wrapping_mul(SALT[i]) >> 27)
+fn bit_mask(h: u32, i: usize) -> u32 {
+    1u32 << (h.wrapping_mul(SALT[i]) >> 27)
+}
+
+#[inline(always)]
+fn pair_mask(h: u32, j: usize) -> u64 {
+    u64::from(bit_mask(h, 2 * j)) | (u64::from(bit_mask(h, 2 * j + 1)) << 32)
+}
+
+// XXH3 comes from the same system libxxhash the C++ side calls (Debian's libxxhash): the hash is
+// identical by construction and costs the same call on both sides (see build.rs).
+extern "C" {
+    fn XXH3_64bits(data: *const u8, len: usize) -> u64;
+}
+
+#[inline(always)]
+fn xxh3(key: &[u8]) -> u64 {
+    // SAFETY: the slice is valid for len bytes; libxxhash reads nothing when len is 0.
+    unsafe { XXH3_64bits(key.as_ptr(), key.len()) }
+}
+
+/// The branch-free probes of common/bloom_probe.hpp: every word checked, no early exit.
+mod probe {
+    use super::{pair_mask, Block, Relaxed};
+
+    #[inline(always)]
+    pub fn contains_portable(b: &Block, h: u32) -> bool {
+        let mut missing = 0u64;
+        for (j, w) in b.0.iter().enumerate() {
+            missing |= pair_mask(h, j) & !w.load(Relaxed);
+        }
+        missing == 0
+    }
+
+    #[inline(always)]
+    pub fn insert_portable(b: &Block, h: u32) -> bool {
+        let mut missing = [0u64; 4];
+        let mut any = 0u64;
+        for (j, w) in b.0.iter().enumerate() {
+            missing[j] = pair_mask(h, j) & !w.load(Relaxed);
+            any |= missing[j];
+        }
+        if any == 0 {
+            return false;
+        }
+        for (w, m) in b.0.iter().zip(missing) {
+            if m != 0 {
+                w.fetch_or(m, Relaxed);
+            }
+        }
+        true
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    pub mod avx2 {
+        use super::super::{Block, Relaxed, SALT};
+        use std::arch::x86_64::*;
+
+        #[inline]
+        #[target_feature(enable = "avx2")]
+        unsafe fn masks(h: u32) -> __m256i {
+            let salt = _mm256_setr_epi32(
+                SALT[0] as i32,
+                SALT[1] as i32,
+                SALT[2] as i32,
+                SALT[3] as i32,
+                SALT[4] as i32,
+                SALT[5] as i32,
+                SALT[6] as i32,
+                SALT[7] as i32,
+            );
+            let bits =
+                _mm256_srli_epi32::<27>(_mm256_mullo_epi32(_mm256_set1_epi32(h as i32), salt));
+            _mm256_sllv_epi32(_mm256_set1_epi32(1), bits)
+        }
+
+        /// # Safety
+        /// The CPU must have AVX2.
+        #[target_feature(enable = "avx2")]
+        pub unsafe fn contains(b: &Block, h: u32) -> bool {
+            let words = _mm256_load_si256(b as *const Block as *const __m256i);
+            _mm256_testc_si256(words, masks(h)) != 0
+        }
+
+        /// # Safety
+        /// The CPU must have AVX2.
+        #[target_feature(enable = "avx2")]
+        pub unsafe fn insert(b: &Block, h: u32) -> bool {
+            let words = _mm256_load_si256(b as *const Block as *const __m256i);
+            let missing = _mm256_andnot_si256(words, masks(h));
+            if _mm256_testz_si256(missing, missing) != 0 {
+                return false;
+            }
+            let mut m = [0u64; 4];
+            _mm256_storeu_si256(m.as_mut_ptr() as *mut __m256i, missing);
+            for (w, bits) in b.0.iter().zip(m) {
+                if bits != 0 {
+                    w.fetch_or(bits, Relaxed);
+                }
+            }
+            true
+        }
+    }
+}
+
+fn cpu_has_avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
 }
 
 impl Bloom {
@@ -119,7 +245,9 @@ impl Bloom {
         v.extend((0..n).map(|_| Block(Default::default())));
         Some(Bloom {
             blocks: v.into_boxed_slice(),
-            items: AtomicU64::new(0),
+            items: Default::default(),
+            version: VERSION,
+            avx2: cpu_has_avx2(),
         })
     }
 
@@ -127,37 +255,58 @@ impl Bloom {
         self.blocks.len() as u64
     }
 
+    pub fn version(&self) -> u32 {
+        self.version
+    }
+
     pub fn item_count(&self) -> u64 {
-        self.items.load(Relaxed)
+        self.items.iter().map(|s| s.0.load(Relaxed)).sum()
+    }
+
+    /// Format 2 hashes with XXH3; a format-1 filter keeps XXH64 (its bits cannot be rehashed).
+    #[inline(always)]
+    fn hash(&self, key: &[u8]) -> u64 {
+        if self.version == VERSION {
+            xxh3(key)
+        } else {
+            xxhash64(key, 0)
+        }
     }
 
     #[inline(always)]
-    fn block_of(&self, h: u64) -> &Block {
-        &self.blocks[(((h >> 32) * self.num_blocks()) >> 32) as usize]
+    fn block_index(&self, h: u64) -> usize {
+        (((h >> 32) * self.num_blocks()) >> 32) as usize
     }
 
     /// True when at least one bit was newly set (the key was not there before).
     pub fn insert(&self, key: &[u8]) -> bool {
-        let h = xxhash64(key, 0);
-        let block = self.block_of(h);
-        let mut fresh = false;
-        for (i, word) in block.0.iter().enumerate() {
-            let mask = bit_mask(h, i);
-            fresh |= word.fetch_or(mask, Relaxed) & mask == 0;
-        }
+        let h = self.hash(key);
+        let i = self.block_index(h);
+        let block = &self.blocks[i];
+        #[cfg(target_arch = "x86_64")]
+        let fresh = if self.avx2 {
+            // SAFETY: avx2 is only true when the CPU has AVX2.
+            unsafe { probe::avx2::insert(block, h as u32) }
+        } else {
+            probe::insert_portable(block, h as u32)
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let fresh = probe::insert_portable(block, h as u32);
         if fresh {
-            self.items.fetch_add(1, Relaxed);
+            self.items[i % STRIPES].0.fetch_add(1, Relaxed);
         }
         fresh
     }
 
     pub fn contains(&self, key: &[u8]) -> bool {
-        let h = xxhash64(key, 0);
-        let block = self.block_of(h);
-        block.0.iter().enumerate().all(|(i, word)| {
-            let mask = bit_mask(h, i);
-            word.load(Relaxed) & mask == mask
-        })
+        let h = self.hash(key);
+        let block = &self.blocks[self.block_index(h)];
+        #[cfg(target_arch = "x86_64")]
+        if self.avx2 {
+            // SAFETY: avx2 is only true when the CPU has AVX2.
+            return unsafe { probe::avx2::contains(block, h as u32) };
+        }
+        probe::contains_portable(block, h as u32)
     }
 
     pub fn clear(&self) {
@@ -166,7 +315,9 @@ impl Bloom {
                 w.store(0, Relaxed);
             }
         }
-        self.items.store(0, Relaxed);
+        for s in self.items.iter() {
+            s.0.store(0, Relaxed);
+        }
     }
 
     pub fn saturation(&self) -> f64 {
@@ -190,23 +341,28 @@ impl Bloom {
     pub fn export_state(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.state_size());
         put_u32(&mut out, MAGIC);
-        put_u32(&mut out, VERSION);
+        put_u32(&mut out, self.version);
         put_u32(&mut out, 0);
         put_u32(&mut out, 0);
         put_u64(&mut out, self.num_blocks());
         put_u64(&mut out, self.item_count());
         for b in self.blocks.iter() {
             for w in b.0.iter() {
-                put_u32(&mut out, w.load(Relaxed));
+                put_u64(&mut out, w.load(Relaxed));
             }
         }
         out
     }
 
-    /// (num_blocks, item_count) of a well-formed state blob whose size matches its block count.
-    fn parse_header(s: &[u8]) -> Option<(u64, u64)> {
+    /// (version, num_blocks, item_count) of a well-formed state blob (format 1 or 2) whose size
+    /// matches its block count.
+    fn parse_header(s: &[u8]) -> Option<(u32, u64, u64)> {
         let mut r = Reader::new(s);
-        if r.u32()? != MAGIC || r.u32()? != VERSION || r.u32()? != 0 || r.u32()? != 0 {
+        if r.u32()? != MAGIC {
+            return None;
+        }
+        let version = r.u32()?;
+        if (version != VERSION && version != VERSION_XXH64) || r.u32()? != 0 || r.u32()? != 0 {
             return None;
         }
         let blocks = r.u64()?;
@@ -214,21 +370,26 @@ impl Bloom {
         if blocks == 0 || blocks > MAX_BLOCKS || r.remaining() as u64 != blocks * 32 {
             return None;
         }
-        Some((blocks, items))
+        Some((version, blocks, items))
     }
 
-    /// Replaces this filter's contents with exported state of the same size, reusing its memory
-    /// (as the C++ side: no allocation while callers are paused). False, filter unchanged, when
-    /// the blob is malformed or of another size. `&mut`: no call may be in flight.
+    /// Replaces this filter's contents (and format) with exported state of the same size,
+    /// reusing its memory (as the C++ side: no allocation while callers are paused). False,
+    /// filter unchanged, when the blob is malformed or of another size. `&mut`: no call may be
+    /// in flight.
     pub fn assign_state(&mut self, s: &[u8]) -> bool {
         match Self::parse_header(s) {
-            Some((blocks, items)) if blocks == self.num_blocks() => {
+            Some((version, blocks, items)) if blocks == self.num_blocks() => {
                 for (b, chunk) in self.blocks.iter_mut().zip(s[HEADER..].chunks_exact(32)) {
-                    for (w, bytes) in b.0.iter_mut().zip(chunk.chunks_exact(4)) {
-                        *w.get_mut() = u32::from_le_bytes(bytes.try_into().expect("4 bytes"));
+                    for (w, bytes) in b.0.iter_mut().zip(chunk.chunks_exact(8)) {
+                        *w.get_mut() = u64::from_le_bytes(bytes.try_into().expect("8 bytes"));
                     }
                 }
-                *self.items.get_mut() = items;
+                for st in self.items.iter_mut() {
+                    *st.0.get_mut() = 0;
+                }
+                *self.items[0].0.get_mut() = items;
+                self.version = version;
                 true
             }
             _ => false,
@@ -237,7 +398,7 @@ impl Bloom {
 
     /// A filter from exported state; None when the blob is malformed (or memory is short).
     pub fn from_state(s: &[u8]) -> Option<Bloom> {
-        let (blocks, _) = Self::parse_header(s)?;
+        let (_, blocks, _) = Self::parse_header(s)?;
         let mut bloom = Bloom::new(blocks)?;
         bloom.assign_state(s).then_some(bloom)
     }

@@ -12,6 +12,7 @@ pub mod pointer_index;
 pub mod pool;
 pub mod pool_lock;
 pub mod window;
+pub mod window_digest;
 pub mod xxhash64;
 
 use ffi_util::{guard, RC_BUFFER_TOO_SMALL, RC_INVALID_ARGUMENT, RC_OK, RC_SELF_TEST_FAILED};

@@ -3,7 +3,7 @@
 //! Threading: one mutex guards the window; hashing runs outside it.
 
 use crate::le::{put_u32, put_u64, Reader};
-use crate::xxhash64::Xxh64;
+use crate::window_digest::{cpu_has_avx2, frame_digest};
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard};
 
@@ -25,65 +25,13 @@ pub fn valid_frame(len: usize, width: u32, height: u32, channels: u32) -> bool {
 
 /// XXH64 (seed 0) over width, height, channels as u32 LE, then the pixel bytes.
 pub fn frame_hash(pixels: &[u8], width: u32, height: u32, channels: u32) -> u64 {
-    let mut s = Xxh64::new(0);
-    let mut head = [0u8; 12];
-    head[..4].copy_from_slice(&width.to_le_bytes());
-    head[4..8].copy_from_slice(&height.to_le_bytes());
-    head[8..].copy_from_slice(&channels.to_le_bytes());
-    s.update(&head);
-    s.update(pixels);
-    s.digest()
-}
-
-#[inline(always)]
-fn luma<const C: usize>(px: &[u8]) -> u64 {
-    if C >= 3 {
-        (77 * u64::from(px[0]) + 150 * u64::from(px[1]) + 29 * u64::from(px[2])) >> 8
-    } else {
-        u64::from(px[0])
-    }
-}
-
-fn block_means<const C: usize>(pixels: &[u8], width: u64, height: u64) -> [u64; 64] {
-    let mut means = [0u64; 64];
-    for by in 0..8u64 {
-        let y0 = by * height / 8;
-        let y1 = ((by + 1) * height / 8).max(y0 + 1);
-        for bx in 0..8u64 {
-            let x0 = bx * width / 8;
-            let x1 = ((bx + 1) * width / 8).max(x0 + 1);
-            let mut sum = 0u64;
-            for y in y0..y1 {
-                let start = ((y * width + x0) as usize) * C;
-                let end = ((y * width + x1) as usize) * C;
-                for px in pixels[start..end].chunks_exact(C) {
-                    sum += luma::<C>(px);
-                }
-            }
-            means[(by * 8 + bx) as usize] = sum / ((x1 - x0) * (y1 - y0));
-        }
-    }
-    means
+    frame_digest(pixels, width, height, channels, cpu_has_avx2()).0
 }
 
 /// The 64-bit block signature: bit (by*8+bx) set when that block's mean luma is above the mean
 /// of the 64 block means (64 * m_i > sum m_j). The frame must be valid.
 pub fn block_signature(pixels: &[u8], width: u32, height: u32, channels: u32) -> u64 {
-    let (w, h) = (u64::from(width), u64::from(height));
-    let means = match channels {
-        1 => block_means::<1>(pixels, w, h),
-        2 => block_means::<2>(pixels, w, h),
-        3 => block_means::<3>(pixels, w, h),
-        _ => block_means::<4>(pixels, w, h),
-    };
-    let total: u64 = means.iter().sum();
-    means.iter().enumerate().fold(0u64, |sig, (i, &m)| {
-        if 64 * m > total {
-            sig | (1u64 << i)
-        } else {
-            sig
-        }
-    })
+    frame_digest(pixels, width, height, channels, cpu_has_avx2()).1
 }
 
 pub fn similarity(a: u64, b: u64) -> f64 {
@@ -124,6 +72,7 @@ pub struct Stats {
 
 pub struct Window {
     state: Mutex<State>,
+    avx2: bool,
 }
 
 pub fn valid_config(capacity: u32, threshold: f64) -> bool {
@@ -145,6 +94,7 @@ impl Window {
         };
         Some(Window {
             state: Mutex::new(state),
+            avx2: cpu_has_avx2(),
         })
     }
 
@@ -164,8 +114,7 @@ impl Window {
         if !valid_frame(pixels.len(), width, height, channels) {
             return None;
         }
-        let hash = frame_hash(pixels, width, height, channels);
-        let signature = block_signature(pixels, width, height, channels);
+        let (hash, signature) = frame_digest(pixels, width, height, channels, self.avx2);
         let mut s = self.lock();
         let (is_duplicate, confidence) = if s.entries.iter().any(|e| e.hash == hash) {
             (true, 1.0)
