@@ -106,8 +106,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   sdk::testing::FakeContext context;  // a fresh one: its logger keeps every line
   context.crate_paths = f.crate;
   // The free-space and free-memory probes answer "plenty": only the build output decides.
-  context.config_value.set("free_bytes_override", std::int64_t{1} << 50);
-  context.config_value.set("mem_available_override", std::int64_t{1} << 50);
+  context.set_free_bytes(std::uint64_t{1} << 50);
+  context.set_memory_available(std::uint64_t{1} << 50);
   for (sdk::Diagnoser* d : std::initializer_list<sdk::Diagnoser*>{
            &f.build_failed, &f.missing_dependencies, &f.disk_full, &f.out_of_memory}) {
     if (auto diagnosis = d->diagnose(context)) {

@@ -10,19 +10,6 @@ Reloader::Reloader(std::filesystem::path manifest_file, HostHolder& hosts, HostF
       validate_(std::move(validate)),
       log_(std::move(log), "reload") {}
 
-void Reloader::start_host(Host& host) {
-  host.healer().start();
-  host.components().start();
-  host.start_watching();
-}
-
-void Reloader::stop_host(Host& host) {
-  host.stop_watching();
-  host.healer().cancel_running();
-  host.components().stop();
-  host.healer().stop();
-}
-
 ReloadResult Reloader::reload() {
   ReloadResult r;
   std::unique_lock lock(mutex_, std::try_to_lock);
@@ -63,8 +50,8 @@ ReloadResult Reloader::reload() {
   }
   hosts_.set_ready(false);
   auto previous = hosts_.swap(next);
-  if (previous) stop_host(*previous);
-  start_host(*next);
+  if (previous) previous->stop();
+  next->start();
   hosts_.set_ready(true);
   previous.reset();  // destroyed here unless a request still holds it
   r.success = true;

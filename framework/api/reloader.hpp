@@ -35,10 +35,6 @@ class Reloader {
 
   ReloadResult reload();
 
-  // The serving life of one host: start its healer and component loader / stop them.
-  static void start_host(Host& host);
-  static void stop_host(Host& host);
-
  private:
   std::filesystem::path file_;
   HostHolder& hosts_;

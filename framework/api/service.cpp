@@ -84,7 +84,7 @@ std::string Service::start(Manifest manifest) {
   started_ = true;
   const auto ep = server_.endpoint();
   log_.info("listening on " + ep.address().to_string() + ":" + std::to_string(ep.port()));
-  Reloader::start_host(*hosts_.get());
+  hosts_.get()->start();
   hosts_.set_ready(true);
   if (watchdog_.start()) log_.info("systemd watchdog enabled");
   sd_notify("READY=1\nSTATUS=listening on " + ep.address().to_string() + ":" + std::to_string(ep.port()));
@@ -108,7 +108,7 @@ void Service::stop() {
   watchdog_.stop();
   server_.stop();  // no new requests; pool jobs end; connections close
   if (auto host = hosts_.swap(nullptr)) {
-    Reloader::stop_host(*host);
+    host->stop();
     log_.info("stopped");
   }
 }

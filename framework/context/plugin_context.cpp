@@ -2,24 +2,24 @@
 
 namespace selfheal {
 
-PluginContext::PluginContext(const HostServices& services, const sdk::CratePaths& crate,
+PluginContext::PluginContext(HostEnv& env, const sdk::CratePaths& crate,
                              const sdk::Settings& settings, const sdk::Value& config,
                              std::string plugin_name, sdk::CancellationToken cancellation,
                              ProgressFn progress)
-    : services_(services),
+    : env_(env),
       crate_(crate),
       settings_(settings),
       config_(config),
-      logger_(services.log_sink, std::move(plugin_name)),
+      logger_(env.log_sink(), std::move(plugin_name)),
       cancellation_(std::move(cancellation)),
       progress_(std::move(progress)) {}
 
 std::vector<std::filesystem::path> PluginContext::toolchain_search_path() const {
-  return services_.toolchain->dirs();
+  return env_.toolchain_search_path();
 }
 
 void PluginContext::add_toolchain_dir(const std::filesystem::path& dir) const {
-  services_.toolchain->add_front(dir);
+  env_.add_toolchain_dir(dir);
 }
 
 void PluginContext::report_progress(std::string_view line) const {
@@ -27,48 +27,41 @@ void PluginContext::report_progress(std::string_view line) const {
 }
 
 std::optional<sdk::ArtifactRecord> PluginContext::last_artifact() const {
-  return services_.last_artifact ? services_.last_artifact(crate_.name) : std::nullopt;
+  return env_.last_artifact(crate_.name);
 }
 
 sdk::ProbeResult PluginContext::probe_library(const std::filesystem::path& library) const {
-  if (!services_.probe_library) {
-    sdk::ProbeResult r;
-    r.error = "the host has no library probe";
-    return r;
-  }
-  return services_.probe_library(library);
+  return env_.probe_library(library);
 }
 
-std::uint64_t PluginContext::trim_host_memory() const {
-  return services_.trim_memory ? services_.trim_memory() : 0;
-}
+std::uint64_t PluginContext::trim_host_memory() const { return env_.trim_memory(); }
 
 std::string PluginContext::build_fingerprint() const {
-  return services_.build_fingerprint ? services_.build_fingerprint(crate_).value_or("") : std::string();
+  return env_.build_fingerprint(crate_).value_or("");
 }
 
-std::string PluginContext::artifact_fingerprint() const {
-  return services_.artifact_fingerprint ? services_.artifact_fingerprint(crate_) : std::string();
-}
+std::string PluginContext::artifact_fingerprint() const { return env_.artifact_fingerprint(crate_); }
 
 sdk::Result<sdk::ArtifactRecord> PluginContext::restore_cached_artifact() const {
-  if (!services_.restore_cached_artifact)
-    return sdk::Status::error(sdk::Errc::not_found, "this host has no artifact store");
-  return services_.restore_cached_artifact(crate_);
+  return env_.restore_cached_artifact(crate_);
 }
 
 std::map<std::string, std::string> PluginContext::build_environment() const {
-  return services_.build_environment ? services_.build_environment()
-                                     : std::map<std::string, std::string>();
+  return env_.build_environment();
 }
 
 unsigned PluginContext::build_jobs() const {
-  return services_.build_jobs ? services_.build_jobs->effective(crate_.name, settings_.build_jobs)
-                              : settings_.build_jobs;
+  return env_.build_jobs(crate_.name, settings_.build_jobs);
 }
 
-void PluginContext::limit_build_jobs(unsigned jobs) const {
-  if (services_.build_jobs) services_.build_jobs->limit(crate_.name, jobs);
+void PluginContext::limit_build_jobs(unsigned jobs) const { env_.limit_build_jobs(crate_.name, jobs); }
+
+std::optional<std::uint64_t> PluginContext::memory_available() const {
+  return env_.memory_available();
+}
+
+std::optional<std::uint64_t> PluginContext::free_bytes(const std::filesystem::path& path) const {
+  return env_.free_bytes(path);
 }
 
 }  // namespace selfheal

@@ -1,12 +1,12 @@
 // The sdk::Context handed to one plugin call: the crate, the plugin's own config, and the host's
-// services. Lives for the duration of the call.
+// Env (HostEnv) for everything else. Lives for the duration of the call.
 #pragma once
 
 #include <functional>
 #include <map>
 #include <string>
 
-#include "context/host_services.hpp"
+#include "context/host_env.hpp"
 #include "selfheal/sdk/context.hpp"
 
 namespace selfheal {
@@ -15,7 +15,7 @@ class PluginContext final : public sdk::Context {
  public:
   using ProgressFn = std::function<void(std::string_view)>;
 
-  PluginContext(const HostServices& services, const sdk::CratePaths& crate,
+  PluginContext(HostEnv& env, const sdk::CratePaths& crate,
                 const sdk::Settings& settings, const sdk::Value& config, std::string plugin_name,
                 sdk::CancellationToken cancellation = {}, ProgressFn progress = {});
 
@@ -24,8 +24,8 @@ class PluginContext final : public sdk::Context {
   const sdk::Settings& settings() const override { return settings_; }
   const sdk::Value& config() const override { return config_; }
   sdk::Logger& logger() const override { return logger_; }
-  sdk::ProcessRunner& processes() const override { return *services_.runner; }
-  const sdk::Clock& clock() const override { return *services_.clock; }
+  sdk::ProcessRunner& processes() const override { return env_.processes(); }
+  const sdk::Clock& clock() const override { return env_.clock(); }
   const sdk::CancellationToken& cancellation() const override { return cancellation_; }
   std::vector<std::filesystem::path> toolchain_search_path() const override;
   void add_toolchain_dir(const std::filesystem::path& dir) const override;
@@ -39,9 +39,11 @@ class PluginContext final : public sdk::Context {
   std::map<std::string, std::string> build_environment() const override;
   unsigned build_jobs() const override;
   void limit_build_jobs(unsigned jobs) const override;
+  std::optional<std::uint64_t> memory_available() const override;
+  std::optional<std::uint64_t> free_bytes(const std::filesystem::path& path) const override;
 
  private:
-  const HostServices& services_;
+  HostEnv& env_;
   const sdk::CratePaths& crate_;
   const sdk::Settings& settings_;
   const sdk::Value& config_;

@@ -22,14 +22,14 @@ RetryPolicyConfig retry_config(const ManifestSettings& s) {
 }
 }  // namespace
 
-Healer::Healer(const Manifest& manifest, PluginSet plugins, const HostServices& services,
+Healer::Healer(const Manifest& manifest, PluginSet plugins, HostEnv& env,
                HistoryStore& history)
     : manifest_(manifest),
       plugins_(std::move(plugins)),
-      services_(services),
+      env_(env),
       history_(history),
       settings_(sdk_settings(manifest.settings)),
-      log_(services.log_sink ? services.log_sink : std::make_shared<LogSink>(LogLevel::warning), "healer"),
+      log_(env.log_sink() ? env.log_sink() : std::make_shared<LogSink>(LogLevel::warning), "healer"),
       retry_(retry_config(manifest.settings)) {
   for (const auto& crate : manifest_.crates) {
     auto state = std::make_unique<CrateState>();
@@ -73,7 +73,7 @@ DiagnosisReport Healer::diagnose(const std::string& crate_name) {
       report.failed_diagnosers.push_back(entry.name);
       continue;
     }
-    PluginContext context(services_, crate->paths, settings_, entry.config, entry.name);
+    PluginContext context(env_, crate->paths, settings_, entry.config, entry.name);
     try {
       auto found = entry.object->diagnose(context);
       if (!found) continue;
@@ -141,7 +141,7 @@ std::int64_t Healer::start_fix(FixRequest request, Completion done) {
   }
   next_fix_id_ = id;
   crate->running = id;
-  tracker_.begin(id, request.crate, services_.clock->now());
+  tracker_.begin(id, request.crate, env_.clock().now());
   if (done) tracker_.on_done(id, std::move(done));  // not done yet: kept, not called
   crate->worker = std::thread([this, crate, request, id, cancel = crate->cancel]() {
     FixOutcome outcome;
@@ -166,7 +166,7 @@ std::int64_t Healer::start_fix(FixRequest request, Completion done) {
       crate->running = 0;
       resources_.fix_ended(std::chrono::steady_clock::now());
     }
-    tracker_.finish(id, outcome, services_.clock->now());
+    tracker_.finish(id, outcome, env_.clock().now());
   });
   return id;
 }
@@ -214,7 +214,11 @@ void Healer::record_resources(const ResourceSample& sample) {
 void Healer::check_once() {
   if (const auto* crate = manifest_.default_crate()) {
     const auto paths = crate_paths(*crate, manifest_.settings);
-    record_resources(ResourceTrend::measure(paths.target_dir.string()));
+    ResourceSample sample;  // what the Env says the machine has now
+    sample.at = std::chrono::steady_clock::now();
+    sample.disk_free_bytes = env_.free_bytes(paths.target_dir).value_or(0);
+    sample.memory_available_bytes = env_.memory_available().value_or(0);
+    record_resources(sample);
   }
   for (const auto& crate : manifest_.crates) {
     {
@@ -222,7 +226,7 @@ void Healer::check_once() {
       if (crate_state(crate.name).busy) continue;
     }
     auto report = diagnose(crate.name);
-    const auto now = services_.clock->now();
+    const auto now = env_.clock().now();
     bool attempt = false;
     {
       std::lock_guard lock(mutex_);
@@ -278,13 +282,13 @@ void Healer::loop() {
     check_once();
     std::unique_lock lock(mutex_);
     // The earliest of the check interval and the next retry the policy allows.
-    auto deadline = services_.clock->now() + settings_.check_interval;
+    auto deadline = env_.clock().now() + settings_.check_interval;
     for (const auto& [name, crate] : crates_) {
       (void)crate;
       for (const auto& [issue, count] : retry_.retry_counts()) {
         (void)count;
         auto at = retry_.next_attempt_at(issue);
-        if (at > services_.clock->now() && at < deadline) deadline = at;
+        if (at > env_.clock().now() && at < deadline) deadline = at;
       }
     }
     wake_.wait_until(lock, deadline, [&] { return !running_ || check_requested_; });

@@ -21,7 +21,7 @@
 #include "healer/plugin_set.hpp"
 #include "healer/resource_trend.hpp"
 #include "healer/retry_policy.hpp"
-#include "context/host_services.hpp"
+#include "context/host_env.hpp"
 #include "manifest/manifest.hpp"
 
 namespace selfheal {
@@ -31,8 +31,8 @@ class Healer {
   using FixListener = std::function<void(const FixOutcome&)>;
   using Completion = FixTracker::Completion;
 
-  // `services` and `history` must outlive the Healer.
-  Healer(const Manifest& manifest, PluginSet plugins, const HostServices& services,
+  // `env` and `history` must outlive the Healer.
+  Healer(const Manifest& manifest, PluginSet plugins, HostEnv& env,
          HistoryStore& history);
   ~Healer();  // cancels a running fix and waits for it
   Healer(const Healer&) = delete;
@@ -93,7 +93,7 @@ class Healer {
 
   Manifest manifest_;
   PluginSet plugins_;
-  const HostServices& services_;
+  HostEnv& env_;
   HistoryStore& history_;
   sdk::Settings settings_;
   SourceLogger log_;

@@ -1,10 +1,6 @@
 #include "healer/resource_trend.hpp"
 
-#include <sys/statvfs.h>
-
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <iterator>
 #include <optional>
 
@@ -108,27 +104,6 @@ std::vector<ResourceWarning> ResourceTrend::warnings(std::uint64_t disk_floor,
   check("disk", [](const ResourceSample& s) { return s.disk_free_bytes; }, disk_floor);
   check("memory", [](const ResourceSample& s) { return s.memory_available_bytes; }, memory_floor);
   return out;
-}
-
-ResourceSample ResourceTrend::measure(const std::string& build_dir) {
-  ResourceSample s;
-  s.at = std::chrono::steady_clock::now();
-  std::filesystem::path where = build_dir;
-  std::error_code ec;
-  while (!where.empty() && !std::filesystem::exists(where, ec) && where != where.parent_path())
-    where = where.parent_path();
-  struct statvfs vfs {};
-  if (!where.empty() && ::statvfs(where.c_str(), &vfs) == 0)
-    s.disk_free_bytes = static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize;
-  std::ifstream meminfo("/proc/meminfo");
-  std::string key, unit;
-  std::uint64_t kib = 0;
-  while (meminfo >> key >> kib >> unit)
-    if (key == "MemAvailable:") {
-      s.memory_available_bytes = kib * 1024;
-      break;
-    }
-  return s;
 }
 
 }  // namespace selfheal

@@ -62,10 +62,6 @@ class ResourceTrend {
   std::vector<ResourceWarning> warnings(std::uint64_t disk_floor, std::uint64_t memory_floor) const;
   std::size_t samples() const { return samples_.size(); }
 
-  // What the machine has now: statvfs of `build_dir` (or its nearest existing ancestor) and
-  // MemAvailable from /proc/meminfo.
-  static ResourceSample measure(const std::string& build_dir);
-
  private:
   TrendRules rules_;
   std::deque<ResourceSample> samples_;

@@ -25,7 +25,7 @@ FixOutcome Healer::run_fix(const FixRequest& request, std::int64_t fix_id,
     crate = &crate_state(request.crate);
   }
   set_progress(fix_id, [](FixProgress& p) { p.state = FixState::waiting; });
-  CrateLock lock(crate->paths.state_dir / "fix.lock", *services_.clock, cancel);
+  CrateLock lock(crate->paths.state_dir / "fix.lock", env_.clock(), cancel);
   set_progress(fix_id, [](FixProgress& p) { p.state = FixState::diagnosing; });
   if (!lock.held()) {
     FixOutcome out;
@@ -155,12 +155,10 @@ FixOutcome Healer::fix_locked(CrateState& crate, const FixRequest& request, std:
     set_progress(fix_id, [](FixProgress& p) { p.state = FixState::verifying; });
     // A build whose bytes equal the stored artifact's records what they are built from now, so
     // the verification below judges them by it (an edited comment converges).
-    if (services_.artifact_rebuilt) {
-      try {
-        services_.artifact_rebuilt(crate.paths);
-      } catch (const std::exception& e) {
-        log_.warning(crate.paths.name + ": cannot record the rebuilt artifact: " + e.what());
-      }
+    try {
+      env_.artifact_rebuilt(crate.paths);
+    } catch (const std::exception& e) {
+      log_.warning(crate.paths.name + ": cannot record the rebuilt artifact: " + e.what());
     }
     auto after = diagnose(request.crate);
     const bool strategy_ok = attempt.success;
@@ -205,8 +203,8 @@ FixOutcome Healer::fix_locked(CrateState& crate, const FixRequest& request, std:
   }
   std::lock_guard l(mutex_);
   crate.stuck = stuck ? initial : std::string();
-  if (out.success) retry_.record_success(issue, services_.clock->now());
-  else retry_.record_failure(issue, services_.clock->now());
+  if (out.success) retry_.record_success(issue, env_.clock().now());
+  else retry_.record_failure(issue, env_.clock().now());
   return out;
 }
 
@@ -220,8 +218,8 @@ Healer::StrategyRun Healer::run_strategy(CrateState& crate, const std::string& s
   a.issue_type = diagnosis.issue_type;
   a.strategy = strategy;
   a.trigger = request.trigger;
-  a.started_at = services_.clock->wall_now();
-  const auto start = services_.clock->now();
+  a.started_at = env_.clock().wall_now();
+  const auto start = env_.clock().now();
   set_progress(fix_id, [&](FixProgress& p) {
     p.state = FixState::running;
     p.strategy = strategy;
@@ -232,7 +230,7 @@ Healer::StrategyRun Healer::run_strategy(CrateState& crate, const std::string& s
               (it == plugins_.strategies.end() ? std::string() : ": " + it->second.load_error);
     return run;
   }
-  PluginContext context(services_, crate.paths, settings_, it->second.config, strategy, cancel,
+  PluginContext context(env_, crate.paths, settings_, it->second.config, strategy, cancel,
                         [this, fix_id](std::string_view line) {
                           set_progress(fix_id, [&](FixProgress& p) {
                             p.last_lines.emplace_back(line);
@@ -255,7 +253,7 @@ Healer::StrategyRun Healer::run_strategy(CrateState& crate, const std::string& s
   }
   if (!a.details.is_map()) a.details = sdk::Value::map();
   a.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      services_.clock->now() - start).count();
+                      env_.clock().now() - start).count();
   return run;
 }
 

@@ -1,7 +1,5 @@
 #include "host/host.hpp"
 
-#include "core/sha256.hpp"
-#include "artifacts/fleet/fleet_restore.hpp"
 #include "context/crate_settings.hpp"
 #include "components/component_mapping.hpp"
 
@@ -64,19 +62,10 @@ Host::Host(Manifest manifest, Options options)
       log_.error(std::string("plugin ") + record.spec.name + " " + to_string(record.status) +
                  ": " + record.error);
   }
-  services_.log_sink = log_sink_;
-  services_.runner = &runner_;
-  services_.clock = &clock_;
-  services_.toolchain = &toolchain_;
-  services_.build_jobs = &build_jobs_;
-  services_.probe_library = [this](const std::filesystem::path& library) {
-    return loader_->probe_library(library);
-  };
   fingerprinter_ = std::make_unique<BuildFingerprinter>(runner_, toolchain_);
   build_cache_ = std::make_unique<BuildCache>(manifest_.settings.build_cache,
                                               manifest_.settings.state_dir, runner_, toolchain_,
                                               log_sink_);
-  services_.build_environment = [this] { return build_cache_->build_environment(); };
   if (manifest_.fleet.enabled) fleet_ = std::make_unique<FleetCache>(manifest_.fleet, log_sink_);
   std::map<std::string, ArtifactStore*> stores;
   for (const auto& crate : manifest_.crates) {
@@ -94,48 +83,25 @@ Host::Host(Manifest manifest, Options options)
     stores[crate.name] = store.get();
     stores_[crate.name] = std::move(store);
   }
-  services_.last_artifact = [this](const std::string& crate) -> std::optional<sdk::ArtifactRecord> {
-    auto* s = store(crate);
-    return s ? s->current() : std::nullopt;
-  };
-  services_.build_fingerprint = [this](const sdk::CratePaths& paths) {
-    return fingerprinter_->current(paths);
-  };
-  services_.artifact_fingerprint = [this](const sdk::CratePaths& paths) -> std::string {
-    auto* s = store(paths.name);
-    auto sha = s ? sha256_file(paths.artifact) : std::nullopt;
-    return sha ? s->fingerprint_of(*sha) : std::string();
-  };
-  services_.restore_cached_artifact =
-      [this](const sdk::CratePaths& paths) -> sdk::Result<sdk::ArtifactRecord> {
-    auto* s = store(paths.name);
-    if (!s) return sdk::Status::error(sdk::Errc::not_found, "no artifact store for " + paths.name);
-    auto fingerprint = fingerprinter_->current(paths);
-    if (!fingerprint)
-      return sdk::Status::error(sdk::Errc::not_found,
-                                "no build fingerprint (is rustc on the toolchain path?)");
-    // The local store first, then the fleet's (verified, imported into the local store).
-    auto restored = s->restore(*fingerprint, paths.artifact);
-    if (restored.ok() || restored.status().code != sdk::Errc::not_found || !fleet_) return restored;
-    auto from_fleet = restore_from_fleet(*fleet_, *s, *fingerprint, paths, log_);
-    if (from_fleet.ok() || from_fleet.status().code != sdk::Errc::not_found) return from_fleet;
-    return sdk::Status::error(sdk::Errc::not_found,
-                              restored.status().message + "; " + from_fleet.status().message);
-  };
-  services_.artifact_rebuilt = [this](const sdk::CratePaths& paths) {
-    if (auto* s = store(paths.name); s && s->record_rebuild(paths))
-      log_.info(paths.name + ": the rebuilt artifact is byte-identical to the stored one; recorded "
-                "what it was built from");
-  };
-  services_.trim_memory = [this]() -> std::uint64_t {
-    return components_ ? components_->trim_memory() : 0;
-  };
+  SystemHostEnv::Parts parts;
+  parts.log_sink = log_sink_;
+  parts.runner = &runner_;
+  parts.toolchain = &toolchain_;
+  parts.loader = loader_.get();
+  parts.fingerprinter = fingerprinter_.get();
+  parts.build_cache = build_cache_.get();
+  parts.fleet = fleet_.get();
+  parts.store = [this](const std::string& crate) { return store(crate); };
+  system_env_ = std::make_unique<SystemHostEnv>(std::move(parts));
+  if (options.wrap_env) wrapped_env_ = options.wrap_env(*system_env_);
+  env_ = wrapped_env_ ? wrapped_env_.get() : system_env_.get();
   history_ = std::make_unique<HistoryStore>(
       manifest_.settings.state_dir / "history.db", 10000,
       options.read_only ? HistoryStore::Mode::read_only : HistoryStore::Mode::read_write);
-  healer_ = std::make_unique<Healer>(manifest_, PluginSet::from_records(plugins_), services_,
+  healer_ = std::make_unique<Healer>(manifest_, PluginSet::from_records(plugins_), *env_,
                                      *history_);
   components_ = std::make_unique<ComponentLoader>(manifest_, plugins_, *healer_, stores, log_sink_, kinds);
+  system_env_->attach_components(components_.get());
   if (manifest_.settings.watch_debounce.count() > 0)
     watcher_ = std::make_unique<FileWatcher>(watched_paths(manifest_, toolchain_),
                                              manifest_.settings.watch_debounce,
@@ -148,12 +114,24 @@ Host::Host(Manifest manifest, Options options)
 
 Host::~Host() {
   if (watcher_) watcher_->stop();  // its trigger calls the healer and the component loader
-  // Stop the threads before the services they use go.
   // Stop the threads before the services they use go; a fix still running calls the component
   // loader when it ends, so the healer goes first.
   if (components_) components_->stop();
   healer_.reset();
   components_.reset();
+}
+
+void Host::start() {
+  healer_->start();
+  components_->start();
+  start_watching();
+}
+
+void Host::stop() {
+  stop_watching();
+  healer_->cancel_running();
+  components_->stop();
+  healer_->stop();
 }
 
 void Host::start_watching() {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <vector>
@@ -12,13 +13,13 @@
 #include "components/component_loader.hpp"
 #include "components/file_watcher.hpp"
 #include "core/log.hpp"
-#include "core/system_clock.hpp"
 #include "artifacts/fleet/fleet_cache.hpp"
 #include "healer/healer.hpp"
 #include "healer/history_store.hpp"
 #include "artifacts/build_cache.hpp"
 #include "artifacts/build_fingerprint.hpp"
-#include "context/host_services.hpp"
+#include "host/system_host_env.hpp"
+#include "context/host_env.hpp"
 #include "context/toolchain_search_path.hpp"
 #include "loader/plugin_loader.hpp"
 #include "manifest/manifest.hpp"
@@ -36,6 +37,9 @@ class Host {
     bool read_only = false;
     // The component kinds this host serves; null: the built-in ones (builtin_component_kinds()).
     std::shared_ptr<const ComponentKindRegistry> component_kinds;
+    // Wraps the host's real Env before any part uses it (a HostEnvWrapper that fakes a fact such
+    // as a full disk, for tests); null: the real one.
+    std::function<std::unique_ptr<HostEnv>(HostEnv& system)> wrap_env;
   };
 
   // Loads every plugin (failures are recorded, not fatal) and opens the history.
@@ -54,8 +58,15 @@ class Host {
   BuildCache& build_cache() { return *build_cache_; }  // sccache for the builds (may be off)
   FleetCache* fleet() { return fleet_.get(); }  // null unless the manifest has a fleet section
   HistoryStore& history() { return *history_; }
+  HostEnv& env() { return *env_; }  // what the healer and every plugin call reach
   PluginLoader& loader() { return *loader_; }
   const std::shared_ptr<LogSink>& log_sink() const { return log_sink_; }
+  // The serving life of this host: start() runs the healer's loop, the component loader's loop
+  // and file watching; stop() ends watching, cancels the running fix (killing its build's process
+  // group), then stops the component loader before the healer, whose finishing fix calls it.
+  // The CLI's one-shot commands never start a host. Call from one thread.
+  void start();
+  void stop();
   // Watches each crate's artifact, Cargo.toml, Cargo.lock, build.rs and src/, and cargo and rustc
   // in the toolchain's folders; a change asks the healer and the component loader for one check.
   // The serving host runs it beside their loops; off when settings.watch_debounce_ms is 0.
@@ -68,16 +79,16 @@ class Host {
   Manifest manifest_;
   std::shared_ptr<LogSink> log_sink_;
   SourceLogger log_;
-  SystemClock clock_;
   PosixProcessRunner runner_;
   ToolchainSearchPath toolchain_;
-  BuildJobsLimits build_jobs_;  // free_memory's caps, for this host's life
   std::unique_ptr<BuildFingerprinter> fingerprinter_;
   std::unique_ptr<BuildCache> build_cache_;  // outlives the healer, whose builds use its server
   std::unique_ptr<PluginLoader> loader_;
   std::vector<PluginRecord> plugins_;
   std::vector<ManifestError> manifest_errors_;
-  HostServices services_;
+  std::unique_ptr<SystemHostEnv> system_env_;
+  std::unique_ptr<HostEnv> wrapped_env_;  // Options::wrap_env's, around system_env_
+  HostEnv* env_ = nullptr;                // wrapped_env_ or system_env_
   std::unique_ptr<HistoryStore> history_;
   std::unique_ptr<Healer> healer_;
   std::unique_ptr<FleetCache> fleet_;  // before stores_: their accept hooks publish through it

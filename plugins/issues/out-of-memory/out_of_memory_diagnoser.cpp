@@ -1,26 +1,12 @@
 #include "out_of_memory_diagnoser.hpp"
 
 #include <csignal>
-#include <fstream>
 
 #include "support/build_record.hpp"
 #include "support/diagnosis_util.hpp"
 
 namespace selfheal::plugins {
 namespace {
-
-std::optional<std::uint64_t> mem_available_bytes(const sdk::Context& context) {
-  if (context.config().contains("mem_available_override"))  // test double of /proc/meminfo
-    return static_cast<std::uint64_t>(context.config()["mem_available_override"].as_int());
-  std::ifstream in("/proc/meminfo");
-  std::string key;
-  std::uint64_t kib = 0;
-  std::string unit;
-  while (in >> key >> kib >> unit) {
-    if (key == "MemAvailable:") return kib * 1024;
-  }
-  return std::nullopt;
-}
 
 constexpr const char* kOomMarkers[] = {
     "LLVM ERROR: out of memory",
@@ -51,12 +37,12 @@ std::optional<sdk::Diagnosis> OutOfMemoryDiagnoser::diagnose(const sdk::Context&
       auto d = make_diagnosis(sdk::issue::out_of_memory, "the last build ran out of memory");
       d.details.set("evidence", evidence);
       d.details.set("signal", record->signal);
-      if (auto avail = mem_available_bytes(context)) d.details.set("available_bytes", *avail);
+      if (auto avail = context.memory_available()) d.details.set("available_bytes", *avail);
       return d;
     }
   }
   const std::uint64_t floor = context.settings().min_free_memory_bytes;
-  if (auto avail = mem_available_bytes(context); avail && *avail < floor) {
+  if (auto avail = context.memory_available(); avail && *avail < floor) {
     auto d = make_diagnosis(sdk::issue::out_of_memory,
                             "available memory " + std::to_string(*avail >> 20) +
                                 " MiB is below the floor of " + std::to_string(floor >> 20) +

@@ -1,20 +1,14 @@
 #include "free_memory_strategy.hpp"
 
 #include <algorithm>
-#include <fstream>
 
 namespace selfheal::plugins {
 namespace {
 
+// The host reads MemAvailable; a test states it through its Context. Unknown counts as none, so
+// the strategy waits and then reports failure rather than claiming memory it cannot see.
 std::uint64_t mem_available(const sdk::Context& context) {
-  if (context.config().contains("mem_available_override"))  // test double of /proc/meminfo
-    return static_cast<std::uint64_t>(context.config()["mem_available_override"].as_int());
-  std::ifstream in("/proc/meminfo");
-  std::string key, unit;
-  std::uint64_t kib = 0;
-  while (in >> key >> kib >> unit)
-    if (key == "MemAvailable:") return kib * 1024;
-  return 0;
+  return context.memory_available().value_or(0);
 }
 
 }  // namespace

@@ -22,6 +22,7 @@
 #include "host/host.hpp"
 
 #include "eventually.hpp"
+#include "fake_host_env.hpp"
 
 namespace selfheal::testing {
 
@@ -42,6 +43,9 @@ struct HarnessOptions {
   std::string crate_source = "tests/fixtures/crates/tiny";
   std::string library = "selfheal_tiny";
   bool components = false;  // the three components, C++ and Rust, preferring Rust
+  // What the host's Env says the machine has (FakeHostEnv); unset: what the machine has.
+  std::optional<std::uint64_t> free_bytes;
+  std::optional<std::uint64_t> memory_available;
 };
 
 class HealerHarness {
@@ -141,9 +145,17 @@ class HealerHarness {
       Host::Options o;
       o.probe_program = std::filesystem::path(SELFHEAL_BINARY_DIR) / "bin" / "selfheal-probe";
       o.log_sink = std::make_shared<LogSink>(LogLevel::warning);
+      o.wrap_env = fake_host_env(&env_);
       host_ = std::make_unique<Host>(std::move(*load.manifest), o);
+      env_->set_free_bytes(options_.free_bytes);
+      env_->set_memory_available(options_.memory_available);
     }
     return *host_;
+  }
+  // The Env of the current host: real except for the facts a test states.
+  FakeHostEnv& env() {
+    host();
+    return *env_;
   }
   void restart() { host_.reset(); }
 
@@ -174,6 +186,7 @@ class HealerHarness {
   HarnessOptions options_;
   std::filesystem::path root_;
   std::unique_ptr<Host> host_;
+  FakeHostEnv* env_ = nullptr;  // host_'s; owned by it
 };
 
 // The machine's cargo, looked up as the host looks it up ($CARGO_HOME/bin or ~/.cargo/bin, then

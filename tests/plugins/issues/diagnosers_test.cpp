@@ -8,7 +8,6 @@
 #include "build_failed_diagnoser.hpp"
 #include "corrupted_binary_diagnoser.hpp"
 #include "disk_full_diagnoser.hpp"
-#include "tmpfs_mount.hpp"
 #include "incompatible_version_diagnoser.hpp"
 #include "missing_dependencies_diagnoser.hpp"
 #include "missing_rustup_diagnoser.hpp"
@@ -132,7 +131,7 @@ TEST(OutOfMemory, RecognisesTheMarkersOfABuildThatRanOutOfMemory) {
                            "error: could not compile `x` (lib)\nCaused by: process didn't exit "
                            "successfully: `rustc` (signal: 9, SIGKILL: kill)"}) {
     CrateFixture f;
-    f.context.config_value.set("mem_available_override", std::int64_t{8} << 30);
+    f.context.set_memory_available(std::uint64_t{8} << 30);
     f.record_build(101, {line});
     auto d = OutOfMemoryDiagnoser().diagnose(f.context);
     ASSERT_TRUE(d) << line;
@@ -144,18 +143,18 @@ TEST(OutOfMemory, RecognisesTheMarkersOfABuildThatRanOutOfMemory) {
 TEST(OutOfMemory, ReportsMemoryBelowTheFloorAndNothingAboveIt) {
   CrateFixture f;
   f.context.settings_value.min_free_memory_bytes = 512u << 20;
-  f.context.config_value.set("mem_available_override", std::int64_t{100} << 20);
+  f.context.set_memory_available(std::uint64_t{100} << 20);
   auto d = OutOfMemoryDiagnoser().diagnose(f.context);
   ASSERT_TRUE(d);
   EXPECT_EQ(d->details["available_bytes"].as_int(), std::int64_t{100} << 20);
-  f.context.config_value.set("mem_available_override", std::int64_t{4} << 30);
+  f.context.set_memory_available(std::uint64_t{4} << 30);
   EXPECT_FALSE(OutOfMemoryDiagnoser().diagnose(f.context));
 }
 
 TEST(DiskFull, ReportsLowFreeSpaceAndEnospcAndIsNotAutoFixable) {
   CrateFixture f;
   f.context.settings_value.min_free_disk_bytes = 1u << 30;
-  f.context.config_value.set("free_bytes_override", std::int64_t{10} << 20);
+  f.context.set_free_bytes(std::uint64_t{10} << 20);
   auto d = DiskFullDiagnoser().diagnose(f.context);
   ASSERT_TRUE(d);
   EXPECT_EQ(d->issue_type, "disk_full");
@@ -173,14 +172,20 @@ TEST(DiskFull, ReportsLowFreeSpaceAndEnospcAndIsNotAutoFixable) {
 TEST(DiskFull, AFullStateFolderIsReportedWithItsPath) {
   CrateFixture f;
   const auto state_dir = f.crate.paths().state_dir;
-  selfheal::testing::TmpfsMount state(state_dir, 1 << 20);
-  if (!state.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here: " << state.error();
-  ASSERT_TRUE(state.fill(state_dir / "filler"));
-  f.context.settings_value.min_free_disk_bytes = 64 << 10;  // the build's device has far more
+  std::filesystem::create_directories(state_dir);
+  f.context.settings_value.min_free_disk_bytes = 64 << 10;
+  f.context.set_free_bytes(std::uint64_t{1} << 40);  // the build's device has far more
+  f.context.set_free_bytes(state_dir, 4096);
   auto d = DiskFullDiagnoser().diagnose(f.context);
   ASSERT_TRUE(d) << "a full state folder loses the store and the history";
   EXPECT_EQ(d->details["path"].as_string(), state_dir.string());
-  EXPECT_LT(d->details["free_bytes"].as_int(), 64 << 10);
+  EXPECT_EQ(d->details["free_bytes"].as_int(), 4096);
+}
+
+TEST(DiskFull, UnknownFreeSpaceIsNoIssueWithoutEvidence) {
+  CrateFixture f;
+  f.context.settings_value.min_free_disk_bytes = 1u << 30;  // the fake context cannot tell
+  EXPECT_FALSE(DiskFullDiagnoser().diagnose(f.context));
 }
 
 TEST(DiskFull, RealFreeSpaceAboveTheFloorIsHealthy) {

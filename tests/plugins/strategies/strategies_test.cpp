@@ -144,7 +144,7 @@ TEST(FixPermissions, RestoresOwnerAccessAndNeverFollowsASymlinkOut) {
 TEST(FreeMemory, LowersParallelismTrimsAndSucceedsWhenMemoryIsThere) {
   CrateFixture f;
   f.context.settings_value.min_free_memory_bytes = 1u << 30;
-  f.context.config_value.set("mem_available_override", std::int64_t{2} << 30);
+  f.context.set_memory_available(std::uint64_t{2} << 30);
   f.context.trimmed_bytes = 4096;
   auto r = FreeMemoryStrategy().apply(f.context, {});
   EXPECT_TRUE(r.success) << r.error;
@@ -156,7 +156,7 @@ TEST(FreeMemory, LowersParallelismTrimsAndSucceedsWhenMemoryIsThere) {
 TEST(FreeMemory, GivesUpAfterWaitingWithoutKillingAnything) {
   CrateFixture f;
   f.context.settings_value.min_free_memory_bytes = 1u << 30;
-  f.context.config_value.set("mem_available_override", std::int64_t{1} << 20);
+  f.context.set_memory_available(std::uint64_t{1} << 20);
   f.context.config_value.set("wait_s", 5);
   const auto before = f.context.fake_clock.now();
   auto r = FreeMemoryStrategy().apply(f.context, {});

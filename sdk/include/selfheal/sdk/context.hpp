@@ -118,6 +118,17 @@ class Context {
   // Caps the crate's later builds at `jobs` (> 0) for the life of the host (free_memory after an
   // out-of-memory build). A cap never raises parallelism above the manifest's setting.
   virtual void limit_build_jobs(unsigned /*jobs*/) const {}
+
+  // Since SDK 1.3. Facts about the machine, asked of the host rather than read from /proc or
+  // statvfs by the plugin, so that a test (the testing kit's FakeContext, the host's test Env)
+  // can state them. nullopt: the host cannot tell.
+  // Memory the kernel can hand out without swapping (MemAvailable), in bytes.
+  virtual std::optional<std::uint64_t> memory_available() const { return std::nullopt; }
+  // Bytes an unprivileged writer may still use on the device holding `path` (or its nearest
+  // existing ancestor: a target folder may not exist yet).
+  virtual std::optional<std::uint64_t> free_bytes(const std::filesystem::path& /*path*/) const {
+    return std::nullopt;
+  }
 };
 
 }  // namespace selfheal::sdk

@@ -133,6 +133,16 @@ class FakeContext final : public Context {
   std::function<Result<ArtifactRecord>()> restore;
   std::map<std::string, std::string> build_env;  // build_environment()
   mutable unsigned jobs_limit = 0;  // what limit_build_jobs() set last; 0: none
+  // What memory_available() and free_bytes() answer; unset: "the host cannot tell" (nullopt).
+  std::optional<std::uint64_t> available_memory;
+  std::optional<std::uint64_t> free_bytes_anywhere;                 // for every path ...
+  std::map<std::filesystem::path, std::uint64_t> free_bytes_by_path;  // ... unless listed here
+
+  void set_memory_available(std::optional<std::uint64_t> bytes) { available_memory = bytes; }
+  void set_free_bytes(std::optional<std::uint64_t> bytes) { free_bytes_anywhere = bytes; }
+  void set_free_bytes(const std::filesystem::path& path, std::uint64_t bytes) {
+    free_bytes_by_path[path] = bytes;
+  }
 
   const CratePaths& crate() const override { return crate_paths; }
   const Settings& settings() const override { return settings_value; }
@@ -172,6 +182,11 @@ class FakeContext final : public Context {
   }
   void limit_build_jobs(unsigned jobs) const override {
     if (jobs > 0) jobs_limit = jobs;
+  }
+  std::optional<std::uint64_t> memory_available() const override { return available_memory; }
+  std::optional<std::uint64_t> free_bytes(const std::filesystem::path& path) const override {
+    if (auto it = free_bytes_by_path.find(path); it != free_bytes_by_path.end()) return it->second;
+    return free_bytes_anywhere;
   }
 };
 
