@@ -1,8 +1,8 @@
 // A thread that runs one piece of work again and again: at start, then whenever the interval
 // has passed or someone asked for a pass, until stop(). Requests made during a pass are kept for
-// the next one, so no request is lost. Shared by the loops of the host's parts (the component
-// loader's checks). MT safe; stop() and the destructor wait for the running pass to end, so they
-// must not be called from the work itself.
+// the next one, so no request is lost. Shared by the loops of the host's parts (the healer's and
+// the component loader's periodic checks). MT safe; stop() and the destructor wait for the
+// running pass to end, so they must not be called from the work itself.
 #pragma once
 
 #include <chrono>

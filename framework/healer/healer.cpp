@@ -251,50 +251,27 @@ void Healer::check_once() {
   }
 }
 
-void Healer::start() {
-  std::lock_guard lock(mutex_);
-  if (running_) return;
-  running_ = true;
-  loop_thread_ = std::thread([this] { loop(); });
-}
+void Healer::start() { worker_.start(); }
 
 void Healer::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    if (!running_) return;
-    running_ = false;
-  }
-  wake_.notify_all();
+  if (!worker_.running()) return;
   cancel_running();
-  if (loop_thread_.joinable()) loop_thread_.join();
+  worker_.stop();
 }
 
-void Healer::request_check() {
-  {
-    std::lock_guard lock(mutex_);
-    check_requested_ = true;
-  }
-  wake_.notify_all();
-}
+void Healer::request_check() { worker_.request(); }
 
-void Healer::loop() {
-  for (;;) {
-    check_once();
-    std::unique_lock lock(mutex_);
-    // The earliest of the check interval and the next retry the policy allows.
-    auto deadline = env_.clock().now() + settings_.check_interval;
-    for (const auto& [name, crate] : crates_) {
-      (void)crate;
-      for (const auto& [issue, count] : retry_.retry_counts()) {
-        (void)count;
-        auto at = retry_.next_attempt_at(issue);
-        if (at > env_.clock().now() && at < deadline) deadline = at;
-      }
-    }
-    wake_.wait_until(lock, deadline, [&] { return !running_ || check_requested_; });
-    check_requested_ = false;
-    if (!running_) return;
+std::chrono::nanoseconds Healer::time_to_next_check() {
+  std::lock_guard lock(mutex_);
+  // The earliest of the check interval and the next retry the policy allows.
+  const auto now = env_.clock().now();
+  auto deadline = now + settings_.check_interval;
+  for (const auto& [issue, count] : retry_.retry_counts()) {
+    (void)count;  // only the issues matter: each has its own next attempt
+    const auto at = retry_.next_attempt_at(issue);
+    if (at > now && at < deadline) deadline = at;
   }
+  return deadline - now;
 }
 
 void Healer::cancel_running() {
@@ -323,7 +300,7 @@ HealerStatus Healer::status(std::size_t recent) {
   std::lock_guard lock(mutex_);
   s.history_write_errors = history_write_errors_;
   s.history_error = history_error_.empty() ? read_error : history_error_;
-  s.running = running_;
+  s.running = worker_.running();
   s.retry_counts = retry_.retry_counts();
   s.resource_warnings = resources_.warnings(settings_.min_free_disk_bytes, settings_.min_free_memory_bytes);
   s.current = tracker_.current();

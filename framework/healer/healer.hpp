@@ -6,14 +6,13 @@
 // MT safe: every public method may be called from any thread.
 #pragma once
 
-#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <vector>
 
+#include "core/periodic_worker.hpp"
 #include "healer/fix_counters.hpp"
 #include "healer/fix_tracker.hpp"
 #include "healer/fix_types.hpp"
@@ -89,7 +88,8 @@ class Healer {
                            const sdk::Diagnosis& diagnosis, const FixRequest& request,
                            std::int64_t fix_id, const sdk::CancellationToken& cancel);
   void set_progress(std::int64_t fix_id, const std::function<void(FixProgress&)>& update);
-  void loop();
+  // How long the periodic checks wait before the next pass unasked.
+  std::chrono::nanoseconds time_to_next_check();
 
   Manifest manifest_;
   PluginSet plugins_;
@@ -109,10 +109,8 @@ class Healer {
   std::string history_error_;  // the last failed history write; cleared by a good one
   std::vector<FixListener> listeners_;
   FixTracker tracker_;  // MT safe on its own; never called with mutex_ held and a callback due
-  bool running_ = false;
-  bool check_requested_ = false;
-  std::condition_variable wake_;
-  std::thread loop_thread_;
+  // The periodic checks (check_once); last, so it stops before the members its passes use go.
+  PeriodicWorker worker_{[this] { check_once(); }, [this] { return time_to_next_check(); }};
 };
 
 }  // namespace selfheal
