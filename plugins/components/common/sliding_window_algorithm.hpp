@@ -175,7 +175,10 @@ class SlidingWindowCore {
   std::optional<WindowAnalysis> add_frame(std::span<const std::uint8_t> px, std::uint32_t w,
                                           std::uint32_t h, std::uint32_t c, std::int64_t ts) {
     if (!window_valid_frame(px.size(), w, h, c)) return std::nullopt;
-    const auto [hash, sig] = window_digest(px, w, h, c, avx2_);
+    // Named members, not a structured binding: clang 14 (the fuzz tree) cannot capture those.
+    const WindowDigest digest = window_digest(px, w, h, c, avx2_);
+    const auto hash = digest.hash;
+    const auto sig = digest.signature;
     std::lock_guard lock(mu_);
     WindowAnalysis a;
     a.frame_hash = hash;
