@@ -83,9 +83,10 @@ std::string Service::start(Manifest manifest) {
   }
   started_ = true;
   const auto ep = server_.endpoint();
-  log_.info("listening on " + ep.address().to_string() + ":" + std::to_string(ep.port()));
   hosts_.get()->start();
   hosts_.set_ready(true);
+  // Said once ready: tools (and the tests) read the port from this line and may ask /readyz at once.
+  log_.info("listening on " + ep.address().to_string() + ":" + std::to_string(ep.port()));
   if (watchdog_.start()) log_.info("systemd watchdog enabled");
   sd_notify("READY=1\nSTATUS=listening on " + ep.address().to_string() + ":" + std::to_string(ep.port()));
   return {};

@@ -60,12 +60,6 @@ boost::json::value finish(Child& c) {
   return ec ? boost::json::value(text) : json;
 }
 
-// Not in the ASan run yet (CMakePresets.json, asan-ubsan filter): there one latecomer in about six
-// runs reported a fresh "healthy: nothing to fix" under its own id. Likely cause, fixed since: the
-// first latecomer to get the lock wrote its own id into the lock file, then only joined fix 1 and
-// recorded no outcome under that id; the second, polling meanwhile, waited for that id and found
-// nothing (CrateLock::announce, crate_lock_test.cpp). The filter goes once ASan runs confirm it.
-// It runs in `make test` (passed in every run seen there).
 TEST(ConcurrentFixes, ProcessesThatWaitedOnTheLockReportTheFixThatRan) {
   HarnessOptions o;
   // The default manifest's chain: restore_from_cache has nothing to restore and is skipped.
