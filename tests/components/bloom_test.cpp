@@ -19,7 +19,7 @@ namespace {
 
 using sdk::component::bloom_filter;
 
-sdk::Value config(std::int64_t items, double fpr) {
+sdk::Value bloom_config(std::int64_t items, double fpr) {
   sdk::Value v;
   v.set("expected_items", items);
   v.set("false_positive_rate", fpr);
@@ -66,7 +66,7 @@ TEST(BloomProbe, Avx2AndPortablePathsAgree) {
 class Bloom : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(Bloom, MeasuredFalsePositiveRateWithinTheory) {
-  SELFHEAL_MAKE(f, sdk::BloomFilter, bloom_filter, GetParam(), config(100'000, 0.01));
+  SELFHEAL_MAKE(f, sdk::BloomFilter, bloom_filter, GetParam(), bloom_config(100'000, 0.01));
   for (int i = 0; i < 100'000; ++i) ASSERT_TRUE(f->insert("member-" + std::to_string(i)).ok());
   for (int i = 0; i < 100'000; ++i)
     ASSERT_TRUE(f->contains("member-" + std::to_string(i)).value()) << "false negative " << i;
@@ -92,7 +92,7 @@ TEST_P(Bloom, MeasuredFalsePositiveRateWithinTheory) {
 }
 
 TEST_P(Bloom, InsertReportsNewKeysAndClearEmpties) {
-  SELFHEAL_MAKE(f, sdk::BloomFilter, bloom_filter, GetParam(), config(1000, 0.01));
+  SELFHEAL_MAKE(f, sdk::BloomFilter, bloom_filter, GetParam(), bloom_config(1000, 0.01));
   EXPECT_TRUE(f->insert("alpha").value());
   EXPECT_FALSE(f->insert("alpha").value());
   EXPECT_TRUE(f->contains("alpha").value());
@@ -109,7 +109,7 @@ TEST_P(Bloom, InsertReportsNewKeysAndClearEmpties) {
 }
 
 TEST_P(Bloom, ConcurrentInsertsFromFourThreadsAllFound) {
-  SELFHEAL_MAKE(f, sdk::BloomFilter, bloom_filter, GetParam(), config(200'000, 0.01));
+  SELFHEAL_MAKE(f, sdk::BloomFilter, bloom_filter, GetParam(), bloom_config(200'000, 0.01));
   constexpr int kThreads = 4, kPerThread = 25'000;
   std::vector<std::thread> threads;
   std::atomic<int> failures{0};
@@ -130,9 +130,9 @@ TEST_P(Bloom, ConcurrentInsertsFromFourThreadsAllFound) {
 
 TEST_P(Bloom, RejectsBadConfig) {
   std::string error;
-  EXPECT_FALSE(make<sdk::BloomFilter>(bloom_filter, GetParam(), config(0, 0.01), &error));
-  EXPECT_FALSE(make<sdk::BloomFilter>(bloom_filter, GetParam(), config(10, 1.0), &error));
-  EXPECT_FALSE(make<sdk::BloomFilter>(bloom_filter, GetParam(), config(10, 0.0), &error));
+  EXPECT_FALSE(make<sdk::BloomFilter>(bloom_filter, GetParam(), bloom_config(0, 0.01), &error));
+  EXPECT_FALSE(make<sdk::BloomFilter>(bloom_filter, GetParam(), bloom_config(10, 1.0), &error));
+  EXPECT_FALSE(make<sdk::BloomFilter>(bloom_filter, GetParam(), bloom_config(10, 0.0), &error));
   sdk::Value wrong_type;
   wrong_type.set("expected_items", "many");
   EXPECT_FALSE(make<sdk::BloomFilter>(bloom_filter, GetParam(), wrong_type, &error));

@@ -15,14 +15,14 @@ namespace {
 using sdk::component::memory_pool;
 using namespace std::chrono_literals;
 
-sdk::Value config(std::int64_t max_class, std::int64_t limit) {
+sdk::Value pool_config(std::int64_t max_class, std::int64_t limit) {
   sdk::Value v;
   v.set("max_class", max_class);
   v.set("memory_limit_bytes", limit);
   return v;
 }
 
-const sdk::SizeClassStats& cls(const sdk::PoolStats& s, std::size_t size) {
+const sdk::SizeClassStats& pool_class(const sdk::PoolStats& s, std::size_t size) {
   for (const auto& c : s.classes)
     if (c.buffer_size == size) return c;
   static const sdk::SizeClassStats none{};
@@ -33,7 +33,7 @@ const sdk::SizeClassStats& cls(const sdk::PoolStats& s, std::size_t size) {
 class Pool : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(Pool, SmallestClassThatFits) {
-  SELFHEAL_MAKE(p, sdk::MemoryPool, memory_pool, GetParam(), config(1 << 20, 256 << 20));
+  SELFHEAL_MAKE(p, sdk::MemoryPool, memory_pool, GetParam(), pool_config(1 << 20, 256 << 20));
   const auto s = p->stats();
   ASSERT_EQ(s.classes.size(), 15u);  // 64 B .. 1 MiB
   EXPECT_EQ(s.classes.front().buffer_size, 64u);
@@ -57,7 +57,7 @@ TEST_P(Pool, SmallestClassThatFits) {
 }
 
 TEST_P(Pool, MemoryLimitAndReuse) {
-  SELFHEAL_MAKE(p, sdk::MemoryPool, memory_pool, GetParam(), config(1024, 4096));
+  SELFHEAL_MAKE(p, sdk::MemoryPool, memory_pool, GetParam(), pool_config(1024, 4096));
   std::vector<sdk::Buffer> held;
   for (int i = 0; i < 4; ++i) held.push_back(p->allocate(1024).value());
   EXPECT_EQ(p->stats().bytes_reserved, 4096u);
@@ -75,7 +75,7 @@ TEST_P(Pool, MemoryLimitAndReuse) {
 }
 
 TEST_P(Pool, DoubleAndForeignReleasesAreRefused) {
-  SELFHEAL_MAKE(p, sdk::MemoryPool, memory_pool, GetParam(), config(4096, 1 << 20));
+  SELFHEAL_MAKE(p, sdk::MemoryPool, memory_pool, GetParam(), pool_config(4096, 1 << 20));
   const auto b = p->allocate(100).value();
   const auto other = p->allocate(100).value();
   EXPECT_NE(b.id, other.id);
@@ -90,7 +90,7 @@ TEST_P(Pool, DoubleAndForeignReleasesAreRefused) {
   int local = 0;
   EXPECT_EQ(p->release({&local, 128, other.id}).code, sdk::Errc::invalid_argument);
   const auto after = p->stats();
-  EXPECT_EQ(cls(after, 128).available, cls(before, 128).available);
+  EXPECT_EQ(pool_class(after, 128).available, pool_class(before, 128).available);
   EXPECT_EQ(after.bytes_in_use, before.bytes_in_use);
   // A reused buffer gets a new id: the old handle stays refused.
   const auto reused = p->allocate(100).value();
@@ -102,16 +102,16 @@ TEST_P(Pool, DoubleAndForeignReleasesAreRefused) {
 }
 
 TEST_P(Pool, HighWaterCapacityAvailable) {
-  SELFHEAL_MAKE(p, sdk::MemoryPool, memory_pool, GetParam(), config(4096, 1 << 20));
+  SELFHEAL_MAKE(p, sdk::MemoryPool, memory_pool, GetParam(), pool_config(4096, 1 << 20));
   auto a = p->allocate(200).value(), b = p->allocate(200).value(), c = p->allocate(200).value();
   ASSERT_TRUE(p->release(a).ok());
   ASSERT_TRUE(p->release(b).ok());
   auto d = p->allocate(256).value();
   const auto s = p->stats();
-  EXPECT_EQ(cls(s, 256).high_water, 3u);
-  EXPECT_EQ(cls(s, 256).capacity, 3u);
-  EXPECT_EQ(cls(s, 256).available, 1u);
-  EXPECT_EQ(cls(s, 64).capacity, 0u);
+  EXPECT_EQ(pool_class(s, 256).high_water, 3u);
+  EXPECT_EQ(pool_class(s, 256).capacity, 3u);
+  EXPECT_EQ(pool_class(s, 256).available, 1u);
+  EXPECT_EQ(pool_class(s, 64).capacity, 0u);
   EXPECT_EQ(s.bytes_in_use, 512u);
   EXPECT_EQ(s.bytes_reserved, 768u);
   EXPECT_TRUE(p->release(c).ok());
@@ -119,7 +119,7 @@ TEST_P(Pool, HighWaterCapacityAvailable) {
 }
 
 TEST_P(Pool, OutstandingReportAndTrim) {
-  SELFHEAL_MAKE(p, sdk::MemoryPool, memory_pool, GetParam(), config(4096, 1 << 20));
+  SELFHEAL_MAKE(p, sdk::MemoryPool, memory_pool, GetParam(), pool_config(4096, 1 << 20));
   auto a = p->allocate(10).value(), b = p->allocate(3000).value(), c = p->allocate(500).value();
   ASSERT_TRUE(p->release(b).ok());
   auto all = p->outstanding_older_than(0ms);
@@ -133,8 +133,8 @@ TEST_P(Pool, OutstandingReportAndTrim) {
   EXPECT_EQ(p->trim(), 4096u);  // only the free 4 KiB buffer
   auto s = p->stats();
   EXPECT_EQ(s.bytes_reserved, 64u + 512u);
-  EXPECT_EQ(cls(s, 4096).capacity, 0u);
-  EXPECT_EQ(cls(s, 4096).high_water, 1u);
+  EXPECT_EQ(pool_class(s, 4096).capacity, 0u);
+  EXPECT_EQ(pool_class(s, 4096).high_water, 1u);
   ASSERT_TRUE(p->release(a).ok());
   ASSERT_TRUE(p->release(c).ok());
   EXPECT_TRUE(p->outstanding_older_than(0ms).empty());
@@ -144,7 +144,7 @@ TEST_P(Pool, OutstandingReportAndTrim) {
 }
 
 TEST_P(Pool, ConcurrentAllocateReleaseKeepsCanaries) {
-  SELFHEAL_MAKE(p, sdk::MemoryPool, memory_pool, GetParam(), config(8192, 64 << 20));
+  SELFHEAL_MAKE(p, sdk::MemoryPool, memory_pool, GetParam(), pool_config(8192, 64 << 20));
   constexpr int kThreads = 4, kRounds = 3000;
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
@@ -193,18 +193,18 @@ TEST_P(Pool, ConcurrentAllocateReleaseKeepsCanaries) {
 }
 
 TEST_P(Pool, ImportKeepsOwnOutstandingBuffersAndPrewarms) {
-  SELFHEAL_MAKE(src, sdk::MemoryPool, memory_pool, GetParam(), config(4096, 1 << 20));
-  SELFHEAL_MAKE(dst, sdk::MemoryPool, memory_pool, GetParam(), config(4096, 1 << 20));
+  SELFHEAL_MAKE(src, sdk::MemoryPool, memory_pool, GetParam(), pool_config(4096, 1 << 20));
+  SELFHEAL_MAKE(dst, sdk::MemoryPool, memory_pool, GetParam(), pool_config(4096, 1 << 20));
   std::vector<sdk::Buffer> held;
   for (int i = 0; i < 5; ++i) held.push_back(src->allocate(1000).value());
   auto mine = dst->allocate(64).value();
   std::memset(mine.data, 0xC3, mine.size);
   ASSERT_TRUE(dst->import_state(src->export_state().value()).ok());
   const auto s = dst->stats();
-  EXPECT_EQ(cls(s, 1024).capacity, 5u);
-  EXPECT_EQ(cls(s, 1024).available, 5u);  // pre-warmed; src's buffers stay src's
-  EXPECT_EQ(cls(s, 1024).high_water, 5u);
-  EXPECT_EQ(cls(s, 64).capacity, 1u);  // its own outstanding buffer
+  EXPECT_EQ(pool_class(s, 1024).capacity, 5u);
+  EXPECT_EQ(pool_class(s, 1024).available, 5u);  // pre-warmed; src's buffers stay src's
+  EXPECT_EQ(pool_class(s, 1024).high_water, 5u);
+  EXPECT_EQ(pool_class(s, 64).capacity, 1u);  // its own outstanding buffer
   EXPECT_EQ(static_cast<std::uint8_t*>(mine.data)[63], 0xC3);
   EXPECT_TRUE(dst->release(mine).ok());
   auto next = dst->allocate(1).value();
@@ -215,15 +215,15 @@ TEST_P(Pool, ImportKeepsOwnOutstandingBuffersAndPrewarms) {
     EXPECT_TRUE(src->release(b).ok());
   }
   // Another size-class layout is refused, not reinterpreted.
-  SELFHEAL_MAKE(other, sdk::MemoryPool, memory_pool, GetParam(), config(8192, 1 << 20));
+  SELFHEAL_MAKE(other, sdk::MemoryPool, memory_pool, GetParam(), pool_config(8192, 1 << 20));
   EXPECT_EQ(other->import_state(src->export_state().value()).code, sdk::Errc::invalid_argument);
 }
 
 TEST_P(Pool, RejectsBadConfig) {
   std::string error;
-  EXPECT_FALSE(make<sdk::MemoryPool>(memory_pool, GetParam(), config(1000, 1 << 20), &error));
-  EXPECT_FALSE(make<sdk::MemoryPool>(memory_pool, GetParam(), config(32, 1 << 20), &error));
-  EXPECT_FALSE(make<sdk::MemoryPool>(memory_pool, GetParam(), config(4096, 0), &error));
+  EXPECT_FALSE(make<sdk::MemoryPool>(memory_pool, GetParam(), pool_config(1000, 1 << 20), &error));
+  EXPECT_FALSE(make<sdk::MemoryPool>(memory_pool, GetParam(), pool_config(32, 1 << 20), &error));
+  EXPECT_FALSE(make<sdk::MemoryPool>(memory_pool, GetParam(), pool_config(4096, 0), &error));
   auto p = make<sdk::MemoryPool>(memory_pool, GetParam(), sdk::Value(), &error);
   ASSERT_TRUE(p) << error;
   EXPECT_EQ(p->stats().memory_limit, 256u << 20);

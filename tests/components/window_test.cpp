@@ -14,7 +14,7 @@ using sdk::component::sliding_window;
 constexpr std::uint64_t kA = 0x0123456789ABCDEFull, kB = 0xF0F0F0F00F0F0F0Full,
                         kC = 0xAAAA5555AAAA5555ull, kD = 0x13579BDF2468ACE0ull;
 
-sdk::Value config(std::int64_t size, double threshold = 0.95) {
+sdk::Value window_config(std::int64_t size, double threshold = 0.95) {
   sdk::Value v;
   v.set("window_size", size);
   v.set("similarity_threshold", threshold);
@@ -70,7 +70,7 @@ TEST(WindowSignature, FollowsTheDefinition) {
 class Window : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(Window, ExactDuplicateHasFullConfidence) {
-  SELFHEAL_MAKE(w, sdk::SlidingWindow, sliding_window, GetParam(), config(30));
+  SELFHEAL_MAKE(w, sdk::SlidingWindow, sliding_window, GetParam(), window_config(30));
   const auto a = make_frame(64, 48, 3, kA);
   const auto first = add(*w, a);
   EXPECT_FALSE(first.is_duplicate);
@@ -84,7 +84,7 @@ TEST_P(Window, ExactDuplicateHasFullConfidence) {
 }
 
 TEST_P(Window, NoisyFrameIsANearDuplicate) {
-  SELFHEAL_MAKE(w, sdk::SlidingWindow, sliding_window, GetParam(), config(30));
+  SELFHEAL_MAKE(w, sdk::SlidingWindow, sliding_window, GetParam(), window_config(30));
   const auto first = add(*w, make_frame(64, 48, 3, kA));
   const auto noisy = add(*w, make_frame(64, 48, 3, kA, 11, 6));
   EXPECT_NE(noisy.frame_hash, first.frame_hash);
@@ -93,7 +93,7 @@ TEST_P(Window, NoisyFrameIsANearDuplicate) {
 }
 
 TEST_P(Window, DifferentFramesAreNotDuplicates) {
-  SELFHEAL_MAKE(w, sdk::SlidingWindow, sliding_window, GetParam(), config(30));
+  SELFHEAL_MAKE(w, sdk::SlidingWindow, sliding_window, GetParam(), window_config(30));
   for (std::uint64_t p : {kA, kB, kC, kD}) {
     const auto r = add(*w, make_frame(64, 48, 3, p));
     EXPECT_FALSE(r.is_duplicate) << std::hex << p;
@@ -103,12 +103,12 @@ TEST_P(Window, DifferentFramesAreNotDuplicates) {
 }
 
 TEST_P(Window, ThresholdDecides) {
-  SELFHEAL_MAKE(w, sdk::SlidingWindow, sliding_window, GetParam(), config(30, 0.95));
+  SELFHEAL_MAKE(w, sdk::SlidingWindow, sliding_window, GetParam(), window_config(30, 0.95));
   add(*w, make_frame(64, 48, 3, kA));
   const auto two = add(*w, make_frame(64, 48, 3, kA ^ 0x3));  // 2 of 64 blocks differ
   EXPECT_TRUE(two.is_duplicate);
   EXPECT_EQ(two.confidence, 62.0 / 64.0);
-  SELFHEAL_MAKE(w2, sdk::SlidingWindow, sliding_window, GetParam(), config(30, 0.95));
+  SELFHEAL_MAKE(w2, sdk::SlidingWindow, sliding_window, GetParam(), window_config(30, 0.95));
   add(*w2, make_frame(64, 48, 3, kA));
   const auto four = add(*w2, make_frame(64, 48, 3, kA ^ 0xF));  // 4 differ: 0.9375 < 0.95
   EXPECT_FALSE(four.is_duplicate);
@@ -116,7 +116,7 @@ TEST_P(Window, ThresholdDecides) {
 }
 
 TEST_P(Window, OldestFrameIsEvictedAfterN) {
-  SELFHEAL_MAKE(w, sdk::SlidingWindow, sliding_window, GetParam(), config(3));
+  SELFHEAL_MAKE(w, sdk::SlidingWindow, sliding_window, GetParam(), window_config(3));
   const auto a = make_frame(64, 48, 3, kA);
   add(*w, a);
   add(*w, make_frame(64, 48, 3, kB));
@@ -132,7 +132,7 @@ TEST_P(Window, OldestFrameIsEvictedAfterN) {
 }
 
 TEST_P(Window, StatsAndClear) {
-  SELFHEAL_MAKE(w, sdk::SlidingWindow, sliding_window, GetParam(), config(4));
+  SELFHEAL_MAKE(w, sdk::SlidingWindow, sliding_window, GetParam(), window_config(4));
   const auto a = make_frame(64, 48, 3, kA);
   for (int i = 0; i < 6; ++i) add(*w, a);
   add(*w, make_frame(64, 48, 3, kB));
@@ -152,7 +152,7 @@ TEST_P(Window, StatsAndClear) {
 }
 
 TEST_P(Window, AlphaIsIgnoredBySignatureButNotByHash) {
-  SELFHEAL_MAKE(w, sdk::SlidingWindow, sliding_window, GetParam(), config(30));
+  SELFHEAL_MAKE(w, sdk::SlidingWindow, sliding_window, GetParam(), window_config(30));
   auto rgba = make_frame(32, 16, 4, kC);
   const auto first = add(*w, rgba, 32, 16, 4);
   for (std::size_t i = 3; i < rgba.size(); i += 4) rgba[i] = 0;
@@ -163,7 +163,7 @@ TEST_P(Window, AlphaIsIgnoredBySignatureButNotByHash) {
 }
 
 TEST_P(Window, InvalidFramesAreRefused) {
-  SELFHEAL_MAKE(w, sdk::SlidingWindow, sliding_window, GetParam(), config(30));
+  SELFHEAL_MAKE(w, sdk::SlidingWindow, sliding_window, GetParam(), window_config(30));
   const auto px = make_frame(8, 8, 3, kA);
   for (auto [width, height, c] : {std::tuple{8u, 7u, 3u},
                                   {0u, 8u, 3u},
@@ -181,9 +181,9 @@ TEST_P(Window, InvalidFramesAreRefused) {
 
 TEST_P(Window, RejectsBadConfig) {
   std::string error;
-  EXPECT_FALSE(make<sdk::SlidingWindow>(sliding_window, GetParam(), config(0), &error));
-  EXPECT_FALSE(make<sdk::SlidingWindow>(sliding_window, GetParam(), config(65537), &error));
-  EXPECT_FALSE(make<sdk::SlidingWindow>(sliding_window, GetParam(), config(5, 1.5), &error));
+  EXPECT_FALSE(make<sdk::SlidingWindow>(sliding_window, GetParam(), window_config(0), &error));
+  EXPECT_FALSE(make<sdk::SlidingWindow>(sliding_window, GetParam(), window_config(65537), &error));
+  EXPECT_FALSE(make<sdk::SlidingWindow>(sliding_window, GetParam(), window_config(5, 1.5), &error));
   auto w = make<sdk::SlidingWindow>(sliding_window, GetParam(), sdk::Value(), &error);
   ASSERT_TRUE(w) << error;
   EXPECT_EQ(w->stats().capacity, 30u);  // the default

@@ -12,18 +12,6 @@ namespace {
 
 using Env = std::map<std::string, std::string>;
 
-struct Served {
-  explicit Served(Env env = {}) {
-    world.components = {};
-    world.write_manifest();
-    serve = std::make_unique<ServeProcess>(world.manifest_file().string(), std::move(env));
-    port = serve->port();
-  }
-  ServeWorld world;
-  std::unique_ptr<ServeProcess> serve;
-  int port = 0;
-};
-
 // The status of the one answer to `bytes` sent on a new connection.
 int status_of(int port, const std::string& bytes) {
   RawConnection raw(port);

@@ -12,19 +12,6 @@ namespace {
 using bhttp::verb;
 using Env = std::map<std::string, std::string>;
 
-struct Served {
-  explicit Served(std::map<std::string, std::string> env = {}, std::string extra_settings = {}) {
-    world.extra_settings = std::move(extra_settings);
-    world.components = {};
-    world.write_manifest();
-    serve = std::make_unique<ServeProcess>(world.manifest_file().string(), std::move(env));
-    port = serve->port();
-  }
-  ServeWorld world;
-  std::unique_ptr<ServeProcess> serve;
-  int port = 0;
-};
-
 ::testing::AssertionResult json_error(const HttpResult& r, int status) {
   if (r.status != status) return ::testing::AssertionFailure() << "status " << r.status << ": " << r.body << r.error;
   if (r.header("content-type") != "application/json")

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <random>
 #include <sstream>
 #include <string>
@@ -149,5 +150,20 @@ inline std::vector<pid_t> processes_mentioning(const std::string& needle) {
   }
   return found;
 }
+
+// A `selfheal serve` with no components, for tests of the HTTP layer itself; `port` is 0 when
+// it did not start (its log says why).
+struct Served {
+  explicit Served(std::map<std::string, std::string> env = {}, std::string extra_settings = {}) {
+    world.extra_settings = std::move(extra_settings);
+    world.components = {};
+    world.write_manifest();
+    serve = std::make_unique<ServeProcess>(world.manifest_file().string(), std::move(env));
+    port = serve->port();
+  }
+  ServeWorld world;
+  std::unique_ptr<ServeProcess> serve;
+  int port = 0;
+};
 
 }  // namespace selfheal::testing

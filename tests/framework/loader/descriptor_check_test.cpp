@@ -23,9 +23,6 @@ selfheal_plugin_descriptor_t good() {
           0, {}};
 }
 
-const std::string kHostSdk =
-    std::to_string(SELFHEAL_SDK_VERSION_MAJOR) + "." + std::to_string(SELFHEAL_SDK_VERSION_MINOR);
-
 TEST(DescriptorCheck, AcceptsTheSdkMacrosDescriptorAndCopiesIt) {
   auto d = good();
   auto check = check_descriptor(d, "/p/build.so", {sdk::PluginKind::strategy, "build"});
@@ -71,7 +68,7 @@ TEST(DescriptorCheck, OtherMajorNamesBothVersions) {
   EXPECT_TRUE(contains(check.message, "/p/x.so"));
   EXPECT_TRUE(
       contains(check.message, "SDK " + std::to_string(SELFHEAL_SDK_VERSION_MAJOR + 1) + ".3"));
-  EXPECT_TRUE(contains(check.message, "host provides SDK " + kHostSdk));
+  EXPECT_TRUE(contains(check.message, "host provides SDK " + testing::kHostSdk));
   ASSERT_TRUE(check.info);
   EXPECT_EQ(check.info->api_major, static_cast<std::uint32_t>(SELFHEAL_SDK_VERSION_MAJOR + 1));
 }
@@ -81,7 +78,7 @@ TEST(DescriptorCheck, NewerMinorIsRefusedOlderIsAccepted) {
   d.api_minor = SELFHEAL_SDK_VERSION_MINOR + 1;
   auto check = check_descriptor(d, "/p/x.so");
   EXPECT_EQ(check.problem, DescriptorProblem::minor_newer);
-  EXPECT_TRUE(contains(check.message, "host provides SDK " + kHostSdk));
+  EXPECT_TRUE(contains(check.message, "host provides SDK " + testing::kHostSdk));
   if (SELFHEAL_SDK_VERSION_MINOR > 0) {
     d.api_minor = SELFHEAL_SDK_VERSION_MINOR - 1;
     EXPECT_TRUE(check_descriptor(d, "/p/x.so").ok());

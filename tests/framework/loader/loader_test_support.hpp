@@ -18,10 +18,15 @@
 #include "manifest/manifest.hpp"
 #include "process/process_runner.hpp"
 #include "selfheal/sdk/testing/fake_context.hpp"
+#include "selfheal/sdk/version.hpp"
 
 #include "temp_dir.hpp"
 
 namespace selfheal::testing {
+
+// The SDK version this host provides, as the loader's messages print it ("1.3").
+inline const std::string kHostSdk =
+    std::to_string(SELFHEAL_SDK_VERSION_MAJOR) + "." + std::to_string(SELFHEAL_SDK_VERSION_MINOR);
 
 inline std::filesystem::path fixture(const std::string& stem) {
   return std::filesystem::path(SELFHEAL_FIXTURE_PLUGIN_DIR) / ("fixture-" + stem + ".so");

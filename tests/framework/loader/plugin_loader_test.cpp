@@ -13,9 +13,6 @@ namespace {
 using testing::contains;
 using testing::fixture;
 
-const std::string kHostSdk =
-    std::to_string(SELFHEAL_SDK_VERSION_MAJOR) + "." + std::to_string(SELFHEAL_SDK_VERSION_MINOR);
-
 class PluginLoaderTest : public ::testing::Test {
  protected:
   PosixProcessRunner runner;
@@ -106,7 +103,7 @@ TEST_F(PluginLoaderTest, GoodComponentLoadsAndWorks) {
 
 TEST_F(PluginLoaderTest, OtherMajorIsRefusedNamingBothVersions) {
   auto r = load_strategy("wrong-major", "wrong-major");
-  expect_failed(r, "built against SDK 2.0, host provides SDK " + kHostSdk + " (major must match)");
+  expect_failed(r, "built against SDK 2.0, host provides SDK " + testing::kHostSdk + " (major must match)");
   ASSERT_TRUE(r.descriptor);  // the versions are reported even so
   EXPECT_EQ(r.descriptor->api_major, 2u);
   EXPECT_FALSE(r.sha256.empty());
@@ -116,7 +113,7 @@ TEST_F(PluginLoaderTest, NewerMinorIsRefusedNamingBothVersions) {
   const std::string plugin_sdk = std::to_string(SELFHEAL_SDK_VERSION_MAJOR) + "." +
                                  std::to_string(SELFHEAL_SDK_VERSION_MINOR + 1);
   expect_failed(load_strategy("newer-minor", "newer-minor"),
-                "built against SDK " + plugin_sdk + ", host provides SDK " + kHostSdk);
+                "built against SDK " + plugin_sdk + ", host provides SDK " + testing::kHostSdk);
 }
 
 TEST_F(PluginLoaderTest, OtherCxxAbiIsRefused) {
