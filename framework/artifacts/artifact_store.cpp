@@ -69,6 +69,12 @@ std::string record_text(const sdk::ArtifactRecord& record, const std::string& fi
   return out.str();
 }
 
+// The whole text of a record file ("" when it cannot be read).
+std::string file_text(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
 }  // namespace
 
 ArtifactStore::ArtifactStore(std::filesystem::path crate_state_dir, Probe probe, Fingerprint fingerprint)
@@ -187,9 +193,7 @@ sdk::Result<sdk::ArtifactRecord> ArtifactStore::import(const std::string& finger
 }
 
 std::string ArtifactStore::origin_of(const std::string& sha256) const {
-  std::ifstream in(root_ / sha256 / "record");
-  std::string text((std::istreambuf_iterator<char>(in)), {});
-  return info_field(text, "origin");
+  return info_field(file_text(root_ / sha256 / "record"), "origin");
 }
 
 std::optional<sdk::ArtifactRecord> ArtifactStore::read_record(const std::string& sha) const {
@@ -209,9 +213,7 @@ std::optional<sdk::ArtifactRecord> ArtifactStore::read_record(const std::string&
 }
 
 std::string ArtifactStore::fingerprint_of(const std::string& sha256) const {
-  std::ifstream in(root_ / sha256 / "record");
-  std::string text((std::istreambuf_iterator<char>(in)), {});
-  return info_field(text, "fingerprint");
+  return info_field(file_text(root_ / sha256 / "record"), "fingerprint");
 }
 
 std::vector<std::string> ArtifactStore::fingerprints_of(const std::string& sha256) const {

@@ -4,6 +4,8 @@
 
 namespace selfheal::cli {
 
+// One entry per subcommand, all of the same shape (name, summary, help text, options, flags,
+// handler): a table by design, so its rows look alike and stay separate.
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"serve", "run the host: heal in the background, serve the HTTP API",

@@ -25,6 +25,23 @@ int fix_exit_code(const FixOutcome& f) {
   return f.attempts.empty() ? kOk : kFixed;
 }
 
+// What `fix` and `clean-build` share: load the manifest, check --crate, run one fix on it and hand
+// the outcome to `report`, whose result is the exit code.
+template <class Report>
+int run_one_fix(const Args& args, FixRequest request, Report report) {
+  auto manifest = load_or_report(args);
+  if (!manifest) return kInvalidManifest;
+  if (!crate_is_known(*manifest, args)) return kUsage;
+  Host host(std::move(*manifest), {});
+  request.crate = args.option("crate").value_or("");
+  return report(host.healer().fix(std::move(request)));
+}
+
+void print_attempts_and_error(const FixOutcome& f) {
+  print_attempts(f);
+  if (f.error) std::cout << "  error: " << *f.error << "\n";
+}
+
 }  // namespace
 
 int run_diagnose(const Args& args) {
@@ -53,44 +70,34 @@ int run_diagnose(const Args& args) {
 }
 
 int run_fix(const Args& args) {
-  auto manifest = load_or_report(args);
-  if (!manifest) return kInvalidManifest;
-  if (!crate_is_known(*manifest, args)) return kUsage;
-  Host host(std::move(*manifest), {});
-  FixRequest request;
-  request.crate = args.option("crate").value_or("");
-  auto outcome = host.healer().fix(request);
-  if (args.has("json")) {
-    std::cout << json_text(fix_json(outcome)) << "\n";
-  } else {
-    std::cout << outcome.crate << ": "
-              << (outcome.success ? (outcome.attempts.empty() ? "healthy, nothing to fix" : "fixed")
-                                  : "not fixed")
-              << (outcome.issue_type ? " (" + *outcome.issue_type + ")" : "") << "\n";
-    print_attempts(outcome);
-    if (outcome.error) std::cout << "  error: " << *outcome.error << "\n";
-  }
-  return fix_exit_code(outcome);
+  return run_one_fix(args, FixRequest{}, [&](const FixOutcome& outcome) {
+    if (args.has("json")) {
+      std::cout << json_text(fix_json(outcome)) << "\n";
+    } else {
+      std::cout << outcome.crate << ": "
+                << (outcome.success
+                        ? (outcome.attempts.empty() ? "healthy, nothing to fix" : "fixed")
+                        : "not fixed")
+                << (outcome.issue_type ? " (" + *outcome.issue_type + ")" : "") << "\n";
+      print_attempts_and_error(outcome);
+    }
+    return fix_exit_code(outcome);
+  });
 }
 
 int run_clean_build(const Args& args) {
-  auto manifest = load_or_report(args);
-  if (!manifest) return kInvalidManifest;
-  if (!crate_is_known(*manifest, args)) return kUsage;
-  Host host(std::move(*manifest), {});
   FixRequest request;
-  request.crate = args.option("crate").value_or("");
   request.trigger = "clean-build";
   request.clean = true;
-  auto outcome = host.healer().fix(request);
-  if (args.has("json")) {
-    std::cout << json_text(clean_build_json(outcome)) << "\n";
-  } else {
-    std::cout << (outcome.success ? "clean build succeeded" : "clean build failed") << "\n";
-    print_attempts(outcome);
-    if (outcome.error) std::cout << "  error: " << *outcome.error << "\n";
-  }
-  return outcome.success ? kFixed : kFailure;
+  return run_one_fix(args, std::move(request), [&](const FixOutcome& outcome) {
+    if (args.has("json")) {
+      std::cout << json_text(clean_build_json(outcome)) << "\n";
+    } else {
+      std::cout << (outcome.success ? "clean build succeeded" : "clean build failed") << "\n";
+      print_attempts_and_error(outcome);
+    }
+    return outcome.success ? kFixed : kFailure;
+  });
 }
 
 int run_status(const Args& args) {

@@ -55,6 +55,29 @@ BioPtr memory_bio(const std::string& text) {
   return BioPtr(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
 }
 
+using PemReader = EVP_PKEY* (*)(BIO*, EVP_PKEY**, pem_password_cb*, void*);
+
+// What both key kinds' from_pem share: read `pem` with `read` (public or private), and require an
+// Ed25519 key with a raw public key. `not_pem` is the message when the text is no such PEM key;
+// `kind` names the key kind.
+sdk::Result<std::shared_ptr<evp_pkey_st>> read_ed25519_pem(const std::string& pem, PemReader read,
+                                                           const std::string& not_pem,
+                                                           const std::string& kind) {
+  BioPtr bio = memory_bio(pem);
+  if (!bio) return invalid("cannot be read: " + take_openssl_error());
+  EVP_PKEY* key = read(bio.get(), nullptr, no_passphrase, nullptr);
+  if (key == nullptr) {
+    ERR_clear_error();
+    return invalid(not_pem);
+  }
+  auto owned = own(key);
+  if (EVP_PKEY_get_id(key) != EVP_PKEY_ED25519)
+    return invalid("is a " + std::string(OBJ_nid2sn(EVP_PKEY_get_id(key))) + " " + kind +
+                   " key, not an Ed25519 one");
+  if (key_id_of(key).empty()) return invalid("has no raw Ed25519 public key");
+  return owned;
+}
+
 template <class Key>
 sdk::Result<Key> load_file(const std::filesystem::path& file, KeyFileKind kind) {
   auto pem = read_key_file(file, kind);
@@ -70,20 +93,11 @@ Ed25519PublicKey::Ed25519PublicKey(std::shared_ptr<evp_pkey_st> key)
     : key_(std::move(key)), id_(key_id_of(key_.get())) {}
 
 sdk::Result<Ed25519PublicKey> Ed25519PublicKey::from_pem(const std::string& pem) {
-  BioPtr bio = memory_bio(pem);
-  if (!bio) return invalid("cannot be read: " + take_openssl_error());
-  EVP_PKEY* key = PEM_read_bio_PUBKEY(bio.get(), nullptr, no_passphrase, nullptr);
-  if (key == nullptr) {
-    ERR_clear_error();
-    return invalid("is not a PEM public key (make one with: openssl pkey -in KEY -pubout)");
-  }
-  auto owned = own(key);
-  if (EVP_PKEY_get_id(key) != EVP_PKEY_ED25519)
-    return invalid("is a " + std::string(OBJ_nid2sn(EVP_PKEY_get_id(key))) +
-                   " public key, not an Ed25519 one");
-  Ed25519PublicKey out(std::move(owned));
-  if (out.id().empty()) return invalid("has no raw Ed25519 public key");
-  return out;
+  auto key = read_ed25519_pem(
+      pem, PEM_read_bio_PUBKEY,
+      "is not a PEM public key (make one with: openssl pkey -in KEY -pubout)", "public");
+  if (!key.ok()) return key.status();
+  return Ed25519PublicKey(std::move(key.value()));
 }
 
 sdk::Result<Ed25519PublicKey> Ed25519PublicKey::load(const std::filesystem::path& file) {
@@ -107,22 +121,12 @@ Ed25519PrivateKey::Ed25519PrivateKey(std::shared_ptr<evp_pkey_st> key)
     : key_(std::move(key)), id_(key_id_of(key_.get())) {}
 
 sdk::Result<Ed25519PrivateKey> Ed25519PrivateKey::from_pem(const std::string& pem) {
-  BioPtr bio = memory_bio(pem);
-  if (!bio) return invalid("cannot be read: " + take_openssl_error());
-  EVP_PKEY* key = PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr);
-  if (key == nullptr) {
-    ERR_clear_error();
-    return invalid(
-        "is not an unencrypted PEM private key (make one with: openssl genpkey -algorithm "
-        "ed25519 -out fleet.key)");
-  }
-  auto owned = own(key);
-  if (EVP_PKEY_get_id(key) != EVP_PKEY_ED25519)
-    return invalid("is a " + std::string(OBJ_nid2sn(EVP_PKEY_get_id(key))) +
-                   " private key, not an Ed25519 one");
-  Ed25519PrivateKey out(std::move(owned));
-  if (out.id().empty()) return invalid("has no raw Ed25519 public key");
-  return out;
+  auto key = read_ed25519_pem(pem, PEM_read_bio_PrivateKey,
+                              "is not an unencrypted PEM private key (make one with: openssl "
+                              "genpkey -algorithm ed25519 -out fleet.key)",
+                              "private");
+  if (!key.ok()) return key.status();
+  return Ed25519PrivateKey(std::move(key.value()));
 }
 
 sdk::Result<Ed25519PrivateKey> Ed25519PrivateKey::load(const std::filesystem::path& file) {

@@ -90,6 +90,15 @@ bool has_table(sqlite3* db, const char* name) {
   return found;
 }
 
+// After an insert that got row id `id`, keeps only the newest `max_rows` rows: `delete_up_to` is
+// the DELETE that removes every row up to the id bound to its one parameter.
+void keep_newest(sqlite3* db, const char* delete_up_to, std::int64_t id, std::int64_t max_rows,
+                 const std::string& file) {
+  Statement trim(db, delete_up_to, file);
+  trim.bind(1, id - max_rows);
+  sqlite3_step(trim.get());
+}
+
 }  // namespace
 
 std::string HistoryStore::failure(const std::string& what) const {
@@ -179,9 +188,7 @@ std::int64_t HistoryStore::record(const FixAttempt& a) {
   s.bind(12, to_json_text(tail));
   if (sqlite3_step(s.get()) != SQLITE_DONE) throw std::runtime_error(failure("insert into"));
   const auto id = sqlite3_last_insert_rowid(db_);
-  Statement trim(db_, "DELETE FROM fix_attempts WHERE id <= ?", file_.string());
-  trim.bind(1, id - max_rows_);
-  sqlite3_step(trim.get());
+  keep_newest(db_, "DELETE FROM fix_attempts WHERE id <= ?", id, max_rows_, file_.string());
   return id;
 }
 
@@ -240,9 +247,7 @@ std::int64_t HistoryStore::reserve_fix_id(const std::string& crate) {
   s.bind(2, to_ms(std::chrono::system_clock::now()));
   if (sqlite3_step(s.get()) != SQLITE_DONE) throw std::runtime_error(failure("insert into"));
   const auto id = sqlite3_last_insert_rowid(db_);
-  Statement trim(db_, "DELETE FROM fixes WHERE fix_id <= ?", file_.string());
-  trim.bind(1, id - max_rows_);
-  sqlite3_step(trim.get());
+  keep_newest(db_, "DELETE FROM fixes WHERE fix_id <= ?", id, max_rows_, file_.string());
   return id;
 }
 

@@ -1,3 +1,5 @@
+// Each view is a flat list of `o["field"] = value;` rows named by the JSON contract, so views look
+// alike row by row; the lists they carry are built once (strings_json, attempts_json).
 #include "host/json_views.hpp"
 
 #include <boost/json.hpp>
@@ -8,6 +10,25 @@
 
 namespace selfheal {
 namespace json = boost::json;
+
+namespace {
+
+// A JSON array of strings, of attempts: the lists the views below carry.
+template <class Strings>
+json::array strings_json(const Strings& strings) {
+  json::array out;
+  for (const auto& text : strings) out.push_back(json::string(text));
+  return out;
+}
+
+template <class Attempts>
+json::array attempts_json(const Attempts& attempts) {
+  json::array out;
+  for (const auto& a : attempts) out.push_back(attempt_json(a));
+  return out;
+}
+
+}  // namespace
 
 std::string iso_time(std::chrono::system_clock::time_point t) {
   const std::time_t secs = std::chrono::system_clock::to_time_t(t);
@@ -47,12 +68,8 @@ json::object diagnosis_json(const DiagnosisReport& report) {
     o["summary"] = failed.empty() ? std::string("healthy") : failed;
   }
   o["status"] = report.diagnosis ? "issue" : report.failed_diagnosers.empty() ? "healthy" : "degraded";
-  json::array failed_plugins;
-  for (const auto& n : report.failed_diagnosers) failed_plugins.push_back(json::string(n));
-  o["failed_plugins"] = std::move(failed_plugins);
-  json::array errors;
-  for (const auto& e : report.diagnoser_errors) errors.push_back(json::string(e));
-  o["diagnoser_errors"] = std::move(errors);
+  o["failed_plugins"] = strings_json(report.failed_diagnosers);
+  o["diagnoser_errors"] = strings_json(report.diagnoser_errors);
   return o;
 }
 
@@ -70,9 +87,7 @@ json::object attempt_json(const FixAttempt& a) {
   o["message"] = a.message;
   o["trigger"] = a.trigger;
   o["details"] = to_json(a.details.is_map() ? a.details : sdk::Value::map());
-  json::array tail;
-  for (const auto& line : a.log_tail) tail.push_back(json::string(line));
-  o["log_tail"] = std::move(tail);
+  o["log_tail"] = strings_json(a.log_tail);
   return o;
 }
 
@@ -86,9 +101,7 @@ json::object fix_json(const FixOutcome& f) {
   o["crate"] = f.crate;
   o["message"] = f.message;
   if (f.remaining) o["remaining_issue"] = f.remaining->issue_type;
-  json::array attempts;
-  for (const auto& a : f.attempts) attempts.push_back(attempt_json(a));
-  o["attempts"] = std::move(attempts);
+  o["attempts"] = attempts_json(f.attempts);
   return o;
 }
 
@@ -99,9 +112,7 @@ json::object clean_build_json(const FixOutcome& f) {
                            : "Clean build failed: " + f.error.value_or("unknown error");
   o["fix_id"] = f.fix_id;
   o["error"] = f.error ? json::value(*f.error) : json::value(nullptr);
-  json::array attempts;
-  for (const auto& a : f.attempts) attempts.push_back(attempt_json(a));
-  o["attempts"] = std::move(attempts);
+  o["attempts"] = attempts_json(f.attempts);
   return o;
 }
 
@@ -115,9 +126,7 @@ json::object status_json(const HealerStatus& s) {
   json::object counts;
   for (const auto& [issue, n] : s.retry_counts) counts[issue] = n;
   o["retry_counts"] = std::move(counts);
-  json::array recent;
-  for (const auto& a : s.recent_fixes) recent.push_back(attempt_json(a));
-  o["recent_fixes"] = std::move(recent);
+  o["recent_fixes"] = attempts_json(s.recent_fixes);
   if (s.current) o["current_fix"] = progress_json(*s.current, std::chrono::steady_clock::now());
   return o;
 }
@@ -131,9 +140,7 @@ json::object progress_json(const FixProgress& p, std::chrono::steady_clock::time
   const auto end = p.finished == std::chrono::steady_clock::time_point{} ? now : p.finished;
   o["elapsed_seconds"] =
       std::chrono::duration<double>(end - p.started).count();
-  json::array lines;
-  for (const auto& l : p.last_lines) lines.push_back(json::string(l));
-  o["last_lines"] = std::move(lines);
+  o["last_lines"] = strings_json(p.last_lines);
   return o;
 }
 

@@ -10,19 +10,17 @@ namespace selfheal::manifest_detail {
 namespace {
 
 // The crate folder must exist and hold a Cargo.toml.
+// Shaped like check_library in plugins_section.cpp: another path, other checks; both report
+// through value_error.
 bool check_crate_folder(Diagnostics& diag, const Field& field, const std::filesystem::path& dir) {
   std::error_code ec;
-  std::string problem;
-  if (!std::filesystem::exists(dir, ec)) {
-    problem = "crate folder '" + dir.string() + "' does not exist";
-  } else if (!std::filesystem::is_directory(dir, ec)) {
-    problem = "'" + dir.string() + "' is not a folder";
-  } else if (!std::filesystem::is_regular_file(dir / "Cargo.toml", ec)) {
-    problem = "no Cargo.toml in crate folder '" + dir.string() + "'";
-  }
-  if (problem.empty()) return true;
-  diag.error(value_mark(field), field.key, problem);
-  return false;
+  if (!std::filesystem::exists(dir, ec))
+    return value_error(diag, field, "crate folder '" + dir.string() + "' does not exist");
+  if (!std::filesystem::is_directory(dir, ec))
+    return value_error(diag, field, "'" + dir.string() + "' is not a folder");
+  if (!std::filesystem::is_regular_file(dir / "Cargo.toml", ec))
+    return value_error(diag, field, "no Cargo.toml in crate folder '" + dir.string() + "'");
+  return true;
 }
 
 std::optional<CrateSpec> read_crate(ReadContext& ctx, const Field& item) {

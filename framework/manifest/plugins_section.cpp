@@ -20,17 +20,15 @@ constexpr KindSection kSections[] = {
     {"components", sdk::PluginKind::component, &Manifest::component_plugins},
 };
 
+// Shaped like check_crate_folder in crates_section.cpp: another path, other checks; both report
+// through value_error.
 bool check_library(Diagnostics& diag, const Field& field, const std::filesystem::path& file) {
   std::error_code ec;
-  std::string problem;
-  if (!std::filesystem::exists(file, ec)) {
-    problem = "library '" + file.string() + "' does not exist";
-  } else if (!std::filesystem::is_regular_file(file, ec)) {
-    problem = "library '" + file.string() + "' is not a file";
-  }
-  if (problem.empty()) return true;
-  diag.error(value_mark(field), field.key, problem);
-  return false;
+  if (!std::filesystem::exists(file, ec))
+    return value_error(diag, field, "library '" + file.string() + "' does not exist");
+  if (!std::filesystem::is_regular_file(file, ec))
+    return value_error(diag, field, "library '" + file.string() + "' is not a file");
+  return true;
 }
 
 std::optional<PluginSpec> read_plugin(ReadContext& ctx, const Field& item, sdk::PluginKind kind,

@@ -119,6 +119,11 @@ YAML::Mark value_mark(const Field& field) {
   return m;
 }
 
+bool value_error(Diagnostics& diag, const Field& field, const std::string& problem) {
+  diag.error(value_mark(field), field.key, problem);
+  return false;
+}
+
 MapReader::MapReader(Diagnostics& diag, const Field& field, bool null_is_empty)
     : diag_(diag), key_(field.key), mark_(value_mark(field)) {
   if (field.value.IsNull() && null_is_empty) {

@@ -32,6 +32,10 @@ std::string item_key(std::string_view parent, std::size_t index);       // "a[2]
 // empty (yaml-cpp places an empty value at the next token, often on the next line).
 YAML::Mark value_mark(const Field& field);
 
+// Reports `problem` at the field's value (value_mark) and returns false: `return value_error(...)`
+// in a check that fails.
+bool value_error(Diagnostics& diag, const Field& field, const std::string& problem);
+
 // The entries of a YAML map, in document order. Reports non-scalar keys and duplicate keys (the
 // first occurrence counts). A field that is not a map is reported ("expected a map, got ...")
 // and reads as empty; null reads as an empty map when `null_is_empty`.

@@ -62,6 +62,7 @@ bool is_float_form(std::string_view t) {
   return i == t.size();
 }
 
+// A plain enum-to-word switch: it shares only its shape with the others (e.g. plugin_loader.cpp).
 std::string type_word(ScalarKind kind) {
   switch (kind) {
     case ScalarKind::null:

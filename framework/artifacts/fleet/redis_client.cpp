@@ -58,15 +58,11 @@ RedisReply convert(const redisReply& r) {
   RedisReply out;
   switch (r.type) {
     case REDIS_REPLY_STRING:
-      out.kind = RedisReply::Kind::string;
-      out.text.assign(r.str, r.len);
-      break;
     case REDIS_REPLY_STATUS:
-      out.kind = RedisReply::Kind::status;
-      out.text.assign(r.str, r.len);
-      break;
     case REDIS_REPLY_ERROR:
-      out.kind = RedisReply::Kind::error;
+      out.kind = r.type == REDIS_REPLY_STRING   ? RedisReply::Kind::string
+                 : r.type == REDIS_REPLY_STATUS ? RedisReply::Kind::status
+                                                : RedisReply::Kind::error;
       out.text.assign(r.str, r.len);
       break;
     case REDIS_REPLY_INTEGER:

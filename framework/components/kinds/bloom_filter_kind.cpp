@@ -1,3 +1,5 @@
+// Same shape as the other kinds' files on purpose: each kind is one registry entry (its name,
+// gate, workload); what differs is the interface and the workload's calls, so they stay separate.
 #include "components/kinds/bloom_filter_kind.hpp"
 
 #include <cstdio>

@@ -1,6 +1,8 @@
 // The memory_pool kind: sdk::MemoryPool behind its gate (every call waits for a running switch to
 // end, then goes to the new implementation), its calibration workload, the generation tagging
 // that keeps buffers with the pool that made them (tagged_pool.hpp), and its trim.
+// Same shape as the other kinds' gates on purpose: a gate forwards each method of its own SDK
+// interface (a different one per kind) through after_switch(); GateBase holds what they share.
 #pragma once
 
 #include "components/component_handle.hpp"

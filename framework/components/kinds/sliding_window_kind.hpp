@@ -1,5 +1,7 @@
 // The sliding_window kind: sdk::SlidingWindow behind its gate (every call waits for a running
 // switch to end, then goes to the new implementation) and its calibration workload.
+// Same shape as the other kinds' gates on purpose: a gate forwards each method of its own SDK
+// interface (a different one per kind) through after_switch(); GateBase holds what they share.
 #pragma once
 
 #include "components/component_handle.hpp"

@@ -1,4 +1,6 @@
 // The C++ implementation of the Bloom filter component (common/split_block_bloom.hpp).
+// Same shape as its Rust sibling (and the other C++ adapters) on purpose: both implement one SDK
+// interface and must stay independent (the host switches between them); the shape is the SDK's.
 #pragma once
 
 #include <memory>

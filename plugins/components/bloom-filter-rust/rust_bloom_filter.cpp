@@ -1,3 +1,6 @@
+// Same shape as the other Rust adapters on purpose: each forwards its own SDK interface to its
+// own rust-core functions; symbol lookup, rc mapping, export and create are shared in
+// common/rust_core_binding.hpp.
 #include "rust_bloom_filter.hpp"
 
 #include "common/component_config.hpp"
@@ -68,11 +71,7 @@ sdk::Status RustBloomFilter::self_test() noexcept {
 }
 
 sdk::Result<std::vector<std::uint8_t>> RustBloomFilter::export_state() const noexcept {
-  try {
-    return rust::export_with(api_.export_state, h_, "selfheal_bloom_export");
-  } catch (const std::bad_alloc&) {
-    return sdk::Status::error(sdk::Errc::out_of_memory, "no memory to export the filter");
-  }
+  return rust::export_state(api_.export_state, h_, "selfheal_bloom_export", "filter");
 }
 
 sdk::Status RustBloomFilter::import_state(std::span<const std::uint8_t> state) noexcept {
@@ -81,23 +80,12 @@ sdk::Status RustBloomFilter::import_state(std::span<const std::uint8_t> state) n
 
 sdk::Result<std::unique_ptr<sdk::Component>> RustBloomFilterImplementation::create(
     const sdk::ComponentArgs& args) noexcept {
-  try {
-    auto api = RustBloomApi::resolve(args.artifact);
-    if (!api) return api.status();
-    auto s = bloom_settings(args.config);
-    if (!s) return s.status();
-    selfheal_bloom_t* h = nullptr;
-    const auto rc = api.value().create(s.value().expected_items, s.value().false_positive_rate, &h);
-    if (rc != SELFHEAL_RC_OK) return from_rc(rc, "selfheal_bloom_new");
-    try {
-      return std::unique_ptr<sdk::Component>(std::make_unique<RustBloomFilter>(api.value(), h));
-    } catch (...) {
-      api.value().destroy(h);
-      throw;
-    }
-  } catch (const std::bad_alloc&) {
-    return sdk::Status::error(sdk::Errc::out_of_memory, "no memory for the filter");
-  }
+  return rust::create_adapter<RustBloomFilter, RustBloomApi, selfheal_bloom_t>(
+      args, bloom_settings,
+      [](const RustBloomApi& api, const auto& s, selfheal_bloom_t** h) {
+        return api.create(s.expected_items, s.false_positive_rate, h);
+      },
+      "selfheal_bloom_new", "filter");
 }
 
 }  // namespace selfheal::components

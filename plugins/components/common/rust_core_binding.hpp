@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -105,6 +107,47 @@ sdk::Result<std::vector<std::uint8_t>> export_with(Fn fn, Handle h, const char* 
     buf.resize(needed);
   }
   return sdk::Status::error(sdk::Errc::internal, std::string(call) + ": state size kept changing");
+}
+
+// export_with for an adapter's export_state(): no memory is out_of_memory ("no memory to export
+// the <what>"), never an exception.
+template <class Fn, class Handle>
+sdk::Result<std::vector<std::uint8_t>> export_state(Fn fn, Handle h, const char* call,
+                                                    const char* what) noexcept {
+  try {
+    return export_with(fn, h, call);
+  } catch (const std::bad_alloc&) {
+    return sdk::Status::error(sdk::Errc::out_of_memory,
+                              std::string("no memory to export the ") + what);
+  }
+}
+
+// What every Rust adapter's create() does: resolve its Api from the artifact, read its settings
+// with `read_settings(config)`, make a Rust handle with `make(api, settings, &handle)` (`call`
+// names that function in errors) and hand the handle to an Adapter that owns it from then on (or
+// free it if the Adapter cannot be made). No memory is out_of_memory ("no memory for the <what>").
+template <class Adapter, class Api, class Handle, class ReadSettings, class Make>
+sdk::Result<std::unique_ptr<sdk::Component>> create_adapter(const sdk::ComponentArgs& args,
+                                                            ReadSettings read_settings, Make make,
+                                                            const char* call,
+                                                            const char* what) noexcept {
+  try {
+    auto api = Api::resolve(args.artifact);
+    if (!api) return api.status();
+    auto settings = read_settings(args.config);
+    if (!settings) return settings.status();
+    Handle* h = nullptr;
+    if (const std::int32_t rc = make(api.value(), settings.value(), &h); rc != SELFHEAL_RC_OK)
+      return from_rc(rc, call);
+    try {
+      return std::unique_ptr<sdk::Component>(std::make_unique<Adapter>(api.value(), h));
+    } catch (...) {
+      api.value().destroy(h);
+      throw;
+    }
+  } catch (const std::bad_alloc&) {
+    return sdk::Status::error(sdk::Errc::out_of_memory, std::string("no memory for the ") + what);
+  }
 }
 
 }  // namespace selfheal::components::rust

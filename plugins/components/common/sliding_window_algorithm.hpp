@@ -56,6 +56,8 @@
 
 namespace selfheal::components {
 
+// The state format's constants: shaped like memory_pool_core.hpp's (magic, version, header and
+// entry sizes, limits) but a different format; each component owns its own.
 inline constexpr std::uint32_t kWindowMagic = 0x57534853u;  // "SHSW"
 inline constexpr std::uint32_t kWindowVersion = 1;
 inline constexpr std::size_t kWindowHeader = 40;

@@ -1,12 +1,16 @@
+// Same shape as the other C++ adapters on purpose: each forwards its own SDK interface to its own
+// core; the try/catch every noexcept method needs is in common/noexcept_calls.hpp.
 #include "cpp_memory_pool.hpp"
 
 #include <cstring>
 
 #include "common/component_config.hpp"
+#include "common/noexcept_calls.hpp"
 
 namespace selfheal::components {
 namespace {
-sdk::Status oom() { return sdk::Status::error(sdk::Errc::out_of_memory, "out of memory"); }
+constexpr const char* kNoMemory = "out of memory";
+sdk::Status oom() { return sdk::Status::error(sdk::Errc::out_of_memory, kNoMemory); }
 }  // namespace
 
 sdk::Result<sdk::Buffer> CppMemoryPool::allocate(std::size_t bytes) noexcept {
@@ -45,7 +49,7 @@ std::vector<sdk::OutstandingBuffer> CppMemoryPool::outstanding_older_than(
 std::size_t CppMemoryPool::trim() noexcept { return core_.trim(); }
 
 sdk::Status CppMemoryPool::self_test() noexcept {
-  try {
+  return exception_as_internal([]() -> sdk::Status {
     MemoryPoolCore probe(4096, 1 << 20);
     auto a = probe.allocate(100);
     if (!a || a.value().size != 128)
@@ -58,37 +62,26 @@ sdk::Status CppMemoryPool::self_test() noexcept {
         again.export_state() != probe.export_state())
       return sdk::Status::error(sdk::Errc::internal, "state round trip differs");
     return {};
-  } catch (const std::exception& e) {
-    return sdk::Status::error(sdk::Errc::internal, e.what());
-  }
+  });
 }
 
 sdk::Result<std::vector<std::uint8_t>> CppMemoryPool::export_state() const noexcept {
-  try {
-    return core_.export_state();
-  } catch (const std::bad_alloc&) {
-    return oom();
-  }
+  return out_of_memory_as_error(
+      kNoMemory, [&]() -> sdk::Result<std::vector<std::uint8_t>> { return core_.export_state(); });
 }
 
 sdk::Status CppMemoryPool::import_state(std::span<const std::uint8_t> state) noexcept {
-  try {
-    return core_.import_state(state);
-  } catch (const std::bad_alloc&) {
-    return oom();
-  }
+  return out_of_memory_as_error(kNoMemory, [&] { return core_.import_state(state); });
 }
 
 sdk::Result<std::unique_ptr<sdk::Component>> CppMemoryPoolImplementation::create(
     const sdk::ComponentArgs& args) noexcept {
-  try {
+  return out_of_memory_as_error(kNoMemory, [&]() -> sdk::Result<std::unique_ptr<sdk::Component>> {
     auto settings = pool_settings(args.config);
     if (!settings) return settings.status();
     return std::unique_ptr<sdk::Component>(
         std::make_unique<CppMemoryPool>(settings.value().max_class, settings.value().memory_limit));
-  } catch (const std::bad_alloc&) {
-    return oom();
-  }
+  });
 }
 
 }  // namespace selfheal::components

@@ -1,3 +1,6 @@
+// Same shape as the other Rust adapters on purpose: each forwards its own SDK interface to its
+// own rust-core functions; symbol lookup, rc mapping, export and create are shared in
+// common/rust_core_binding.hpp.
 #include "rust_memory_pool.hpp"
 
 #include "common/component_config.hpp"
@@ -94,11 +97,7 @@ sdk::Status RustMemoryPool::self_test() noexcept {
 }
 
 sdk::Result<std::vector<std::uint8_t>> RustMemoryPool::export_state() const noexcept {
-  try {
-    return rust::export_with(api_.export_state, h_, "selfheal_pool_export");
-  } catch (const std::bad_alloc&) {
-    return sdk::Status::error(sdk::Errc::out_of_memory, "no memory to export the pool");
-  }
+  return rust::export_state(api_.export_state, h_, "selfheal_pool_export", "pool");
 }
 
 sdk::Status RustMemoryPool::import_state(std::span<const std::uint8_t> state) noexcept {
@@ -107,23 +106,12 @@ sdk::Status RustMemoryPool::import_state(std::span<const std::uint8_t> state) no
 
 sdk::Result<std::unique_ptr<sdk::Component>> RustMemoryPoolImplementation::create(
     const sdk::ComponentArgs& args) noexcept {
-  try {
-    auto api = RustPoolApi::resolve(args.artifact);
-    if (!api) return api.status();
-    auto s = pool_settings(args.config);
-    if (!s) return s.status();
-    selfheal_pool_t* h = nullptr;
-    const auto rc = api.value().create(s.value().max_class, s.value().memory_limit, &h);
-    if (rc != SELFHEAL_RC_OK) return from_rc(rc, "selfheal_pool_new");
-    try {
-      return std::unique_ptr<sdk::Component>(std::make_unique<RustMemoryPool>(api.value(), h));
-    } catch (...) {
-      api.value().destroy(h);
-      throw;
-    }
-  } catch (const std::bad_alloc&) {
-    return sdk::Status::error(sdk::Errc::out_of_memory, "no memory for the pool");
-  }
+  return rust::create_adapter<RustMemoryPool, RustPoolApi, selfheal_pool_t>(
+      args, pool_settings,
+      [](const RustPoolApi& api, const auto& s, selfheal_pool_t** h) {
+        return api.create(s.max_class, s.memory_limit, h);
+      },
+      "selfheal_pool_new", "pool");
 }
 
 }  // namespace selfheal::components

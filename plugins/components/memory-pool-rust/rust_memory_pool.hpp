@@ -1,6 +1,9 @@
 // The Rust-backed memory pool: forwards every call to rust-core's selfheal_pool_* functions,
 // resolved through the artifact the host loaded (the adapter never links rust-core). Buffer
 // memory is allocated by Rust and owned by the Rust pool until released to it.
+// Same shape as its C++ sibling (the SDK interface) and the other Rust adapters (an Api table of
+// rust-core functions, a class owning a handle) on purpose: one adapter per C ABI, kept separate;
+// what they share is in common/rust_core_binding.hpp.
 #pragma once
 
 #include <memory>

@@ -1,10 +1,14 @@
+// Same shape as the other C++ adapters on purpose: each forwards its own SDK interface to its own
+// core; the try/catch every noexcept method needs is in common/noexcept_calls.hpp.
 #include "cpp_sliding_window.hpp"
 
 #include "common/component_config.hpp"
+#include "common/noexcept_calls.hpp"
 
 namespace selfheal::components {
 namespace {
-sdk::Status oom() { return sdk::Status::error(sdk::Errc::out_of_memory, "out of memory"); }
+constexpr const char* kNoMemory = "out of memory";
+sdk::Status oom() { return sdk::Status::error(sdk::Errc::out_of_memory, kNoMemory); }
 }  // namespace
 
 sdk::Result<sdk::FrameAnalysis> CppSlidingWindow::add_frame(const sdk::Frame& f) noexcept {
@@ -31,7 +35,7 @@ sdk::Status CppSlidingWindow::clear() noexcept {
 }
 
 sdk::Status CppSlidingWindow::self_test() noexcept {
-  try {
+  return exception_as_internal([]() -> sdk::Status {
     if (xxhash64("", 0) != 0xEF46DB3751D8E999ull)
       return sdk::Status::error(sdk::Errc::internal, "xxhash64 test vector mismatch");
     SlidingWindowCore probe(4, 0.95);
@@ -47,39 +51,30 @@ sdk::Status CppSlidingWindow::self_test() noexcept {
         !again->is_duplicate)
       return sdk::Status::error(sdk::Errc::internal, "duplicate detection failed");
     return {};
-  } catch (const std::exception& e) {
-    return sdk::Status::error(sdk::Errc::internal, e.what());
-  }
+  });
 }
 
 sdk::Result<std::vector<std::uint8_t>> CppSlidingWindow::export_state() const noexcept {
-  try {
-    return core_.export_state();
-  } catch (const std::bad_alloc&) {
-    return oom();
-  }
+  return out_of_memory_as_error(
+      kNoMemory, [&]() -> sdk::Result<std::vector<std::uint8_t>> { return core_.export_state(); });
 }
 
 sdk::Status CppSlidingWindow::import_state(std::span<const std::uint8_t> state) noexcept {
-  try {
+  return out_of_memory_as_error(kNoMemory, [&]() -> sdk::Status {
     if (!core_.import_state(state))
       return sdk::Status::error(sdk::Errc::corrupt_state, "not a valid sliding-window state");
     return {};
-  } catch (const std::bad_alloc&) {
-    return oom();
-  }
+  });
 }
 
 sdk::Result<std::unique_ptr<sdk::Component>> CppSlidingWindowImplementation::create(
     const sdk::ComponentArgs& args) noexcept {
-  try {
+  return out_of_memory_as_error(kNoMemory, [&]() -> sdk::Result<std::unique_ptr<sdk::Component>> {
     auto s = window_settings(args.config);
     if (!s) return s.status();
     return std::unique_ptr<sdk::Component>(
         std::make_unique<CppSlidingWindow>(s.value().capacity, s.value().threshold));
-  } catch (const std::bad_alloc&) {
-    return oom();
-  }
+  });
 }
 
 }  // namespace selfheal::components

@@ -1,3 +1,6 @@
+// Same shape as the other Rust adapters on purpose: each forwards its own SDK interface to its
+// own rust-core functions; symbol lookup, rc mapping, export and create are shared in
+// common/rust_core_binding.hpp.
 #include "rust_sliding_window.hpp"
 
 #include "common/component_config.hpp"
@@ -44,11 +47,7 @@ sdk::Status RustSlidingWindow::self_test() noexcept {
 }
 
 sdk::Result<std::vector<std::uint8_t>> RustSlidingWindow::export_state() const noexcept {
-  try {
-    return rust::export_with(api_.export_state, h_, "selfheal_window_export");
-  } catch (const std::bad_alloc&) {
-    return sdk::Status::error(sdk::Errc::out_of_memory, "no memory to export the window");
-  }
+  return rust::export_state(api_.export_state, h_, "selfheal_window_export", "window");
 }
 
 sdk::Status RustSlidingWindow::import_state(std::span<const std::uint8_t> state) noexcept {
@@ -57,23 +56,12 @@ sdk::Status RustSlidingWindow::import_state(std::span<const std::uint8_t> state)
 
 sdk::Result<std::unique_ptr<sdk::Component>> RustSlidingWindowImplementation::create(
     const sdk::ComponentArgs& args) noexcept {
-  try {
-    auto api = RustWindowApi::resolve(args.artifact);
-    if (!api) return api.status();
-    auto s = window_settings(args.config);
-    if (!s) return s.status();
-    selfheal_window_t* h = nullptr;
-    const auto rc = api.value().create(s.value().capacity, s.value().threshold, &h);
-    if (rc != SELFHEAL_RC_OK) return from_rc(rc, "selfheal_window_new");
-    try {
-      return std::unique_ptr<sdk::Component>(std::make_unique<RustSlidingWindow>(api.value(), h));
-    } catch (...) {
-      api.value().destroy(h);
-      throw;
-    }
-  } catch (const std::bad_alloc&) {
-    return sdk::Status::error(sdk::Errc::out_of_memory, "no memory for the window");
-  }
+  return rust::create_adapter<RustSlidingWindow, RustWindowApi, selfheal_window_t>(
+      args, window_settings,
+      [](const RustWindowApi& api, const auto& s, selfheal_window_t** h) {
+        return api.create(s.capacity, s.threshold, h);
+      },
+      "selfheal_window_new", "window");
 }
 
 }  // namespace selfheal::components

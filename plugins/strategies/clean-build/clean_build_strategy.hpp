@@ -1,4 +1,6 @@
 // Strategy `clean_build`: cargo clean, then cargo build.
+// Declared like every other strategy (one sdk::Strategy with apply()): the shared shape is the SDK
+// interface's; the logic is in the .cpp beside it.
 #pragma once
 
 #include "selfheal/sdk/strategy.hpp"

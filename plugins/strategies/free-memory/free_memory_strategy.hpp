@@ -1,4 +1,6 @@
 // Strategy `free_memory`: lower build parallelism, trim the host's pools and wait for memory; never kills other processes.
+// Declared like every other strategy (one sdk::Strategy with apply()): the shared shape is the SDK
+// interface's; the logic is in the .cpp beside it.
 #pragma once
 
 #include "selfheal/sdk/strategy.hpp"

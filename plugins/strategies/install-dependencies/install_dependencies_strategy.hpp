@@ -1,4 +1,6 @@
 // Strategy `install_dependencies`: resolve missing crates from the configured sources and pin known-good versions.
+// Declared like every other strategy (one sdk::Strategy with apply()): the shared shape is the SDK
+// interface's; the logic is in the .cpp beside it.
 #pragma once
 
 #include "selfheal/sdk/strategy.hpp"

@@ -1,4 +1,6 @@
 // Strategy `install_rust`: run the configured toolchain installer and put its bin folder on the search path.
+// Declared like every other strategy (one sdk::Strategy with apply()): the shared shape is the SDK
+// interface's; the logic is in the .cpp beside it.
 #pragma once
 
 #include "selfheal/sdk/strategy.hpp"

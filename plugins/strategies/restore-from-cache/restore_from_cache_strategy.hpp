@@ -2,6 +2,8 @@
 // build fingerprint (checksum verified) instead of running cargo. When the store has none it
 // reports itself skipped (FixResult::skipped) so the chain goes on to a build without a
 // failed attempt on record.
+// Declared like every other strategy (one sdk::Strategy with apply()): the shared shape is the SDK
+// interface's; the logic is in the .cpp beside it.
 #pragma once
 
 #include "selfheal/sdk/strategy.hpp"

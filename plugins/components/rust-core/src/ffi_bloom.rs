@@ -1,6 +1,9 @@
 //! C ABI of the Bloom filter (rust_core.h: selfheal_bloom_*). Every function is panic-guarded.
 //! Threading: insert/contains/clear/queries may run concurrently; import and free need callers
 //! paused (they replace or destroy the filter).
+//! The entry points have the same shape as their siblings in the other ffi_* modules on purpose:
+//! the C ABI is one `extern "C"` function per symbol of rust_core.h; what they share (guard,
+//! handles, export protocol) is in ffi_util.
 
 use crate::bloom::{blocks_for, Bloom};
 use crate::ffi_util::*;
@@ -21,17 +24,14 @@ pub unsafe extern "C" fn selfheal_bloom_new(
             return RC_INVALID_ARGUMENT;
         }
         match Bloom::new(blocks_for(expected_items, fpr)) {
-            Some(b) => put(out, Box::into_raw(Box::new(BloomHandle(b)))),
+            Some(b) => put_handle(out, BloomHandle(b)),
             None => RC_OUT_OF_MEMORY,
         }
     })
 }
 
 unsafe fn with<F: FnOnce(&Bloom) -> i32>(h: *const BloomHandle, f: F) -> i32 {
-    guard(|| match h.as_ref() {
-        Some(h) => f(&h.0),
-        None => RC_INVALID_ARGUMENT,
-    })
+    with_handle(h, |h| f(&h.0))
 }
 
 /// # Safety
@@ -150,10 +150,5 @@ pub unsafe extern "C" fn selfheal_bloom_import(
 /// `h` from selfheal_bloom_new (or null), not used afterwards.
 #[no_mangle]
 pub unsafe extern "C" fn selfheal_bloom_free(h: *mut BloomHandle) -> i32 {
-    guard(|| {
-        if !h.is_null() {
-            drop(Box::from_raw(h));
-        }
-        RC_OK
-    })
+    free_handle(h)
 }

@@ -1,6 +1,9 @@
 //! C ABI of the memory pool (rust_core.h: selfheal_pool_*). Every function is panic-guarded; all
 //! but free may run concurrently. Buffer memory belongs to the pool that made it until released
 //! to that pool; freeing the pool frees every buffer it made.
+//! The entry points have the same shape as their siblings in the other ffi_* modules on purpose:
+//! the C ABI is one `extern "C"` function per symbol of rust_core.h; what they share (guard,
+//! handles, export protocol) is in ffi_util.
 
 use crate::ffi_util::*;
 use crate::pool::{Pool, PoolError};
@@ -27,6 +30,7 @@ pub struct Totals {
 
 /// selfheal_pool_outstanding_t
 #[repr(C)]
+#[derive(Clone, Copy)]
 pub struct Outstanding {
     pub id: u64,
     pub size: u64,
@@ -42,10 +46,7 @@ fn rc(e: PoolError) -> i32 {
 }
 
 unsafe fn with<F: FnOnce(&Pool) -> i32>(h: *const PoolHandle, f: F) -> i32 {
-    guard(|| match h.as_ref() {
-        Some(h) => f(&h.0),
-        None => RC_INVALID_ARGUMENT,
-    })
+    with_handle(h, |h| f(&h.0))
 }
 
 /// # Safety
@@ -57,7 +58,7 @@ pub unsafe extern "C" fn selfheal_pool_new(
     out: *mut *mut PoolHandle,
 ) -> i32 {
     guard(|| match Pool::new(max_class, memory_limit) {
-        Some(p) if !out.is_null() => put(out, Box::into_raw(Box::new(PoolHandle(p)))),
+        Some(p) if !out.is_null() => put_handle(out, PoolHandle(p)),
         _ => RC_INVALID_ARGUMENT,
     })
 }
@@ -164,21 +165,12 @@ pub unsafe extern "C" fn selfheal_pool_outstanding(
         if needed.is_null() {
             return RC_INVALID_ARGUMENT;
         }
-        let list = p.outstanding_older_than(min_age_ms);
-        *needed = list.len();
-        if cap < list.len() {
-            return RC_BUFFER_TOO_SMALL;
-        }
-        if list.is_empty() {
-            return RC_OK;
-        }
-        if out.is_null() {
-            return RC_INVALID_ARGUMENT;
-        }
-        for (i, (id, size, age_ms)) in list.into_iter().enumerate() {
-            out.add(i).write(Outstanding { id, size, age_ms });
-        }
-        RC_OK
+        let list: Vec<Outstanding> = p
+            .outstanding_older_than(min_age_ms)
+            .into_iter()
+            .map(|(id, size, age_ms)| Outstanding { id, size, age_ms })
+            .collect();
+        write_out(&list, out, cap, needed)
     })
 }
 
@@ -228,10 +220,5 @@ pub unsafe extern "C" fn selfheal_pool_import(
 /// `h` from selfheal_pool_new (or null), not used afterwards; frees every buffer it made.
 #[no_mangle]
 pub unsafe extern "C" fn selfheal_pool_free(h: *mut PoolHandle) -> i32 {
-    guard(|| {
-        if !h.is_null() {
-            drop(Box::from_raw(h));
-        }
-        RC_OK
-    })
+    free_handle(h)
 }

@@ -1,4 +1,6 @@
-//! Helpers shared by the exported functions: error codes and the panic guard.
+//! Helpers shared by the exported functions: error codes, the panic guard, the export protocol
+//! and the life of an opaque handle (made, used, freed), so that each ffi_* module holds only what
+//! is its own.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -30,11 +32,11 @@ pub unsafe fn bytes<'a>(p: *const u8, len: usize) -> Option<&'a [u8]> {
 }
 
 /// Copies `data` into `buf` (the export protocol): `*needed` = data length; RC_BUFFER_TOO_SMALL
-/// when `len` is smaller (call with null/0 first to learn the size).
+/// when `len` is smaller (call with null/0 first to learn the size). `len` counts items of `T`.
 ///
 /// # Safety
-/// `buf` must point to `len` writable bytes (or be null with len 0); `needed` may be null.
-pub unsafe fn write_out(data: &[u8], buf: *mut u8, len: usize, needed: *mut usize) -> i32 {
+/// `buf` must point to `len` writable items (or be null with len 0); `needed` may be null.
+pub unsafe fn write_out<T: Copy>(data: &[T], buf: *mut T, len: usize, needed: *mut usize) -> i32 {
     if !needed.is_null() {
         *needed = data.len();
     }
@@ -61,4 +63,39 @@ pub unsafe fn put<T>(out: *mut T, value: T) -> i32 {
     }
     out.write(value);
     RC_OK
+}
+
+/// Hands a new opaque handle to C through `out` (RC_INVALID_ARGUMENT, and nothing made, for null).
+///
+/// # Safety
+/// `out` must be null or valid for writes.
+pub unsafe fn put_handle<H>(out: *mut *mut H, handle: H) -> i32 {
+    if out.is_null() {
+        return RC_INVALID_ARGUMENT;
+    }
+    put(out, Box::into_raw(Box::new(handle)))
+}
+
+/// Runs `f` on the object behind a handle, panic-guarded; RC_INVALID_ARGUMENT for null.
+///
+/// # Safety
+/// `h` must be null or from put_handle, not yet freed.
+pub unsafe fn with_handle<H, F: FnOnce(&H) -> i32>(h: *const H, f: F) -> i32 {
+    guard(|| match h.as_ref() {
+        Some(h) => f(h),
+        None => RC_INVALID_ARGUMENT,
+    })
+}
+
+/// Frees a handle made by put_handle (null is fine), panic-guarded.
+///
+/// # Safety
+/// `h` must be null or from put_handle, and not be used afterwards.
+pub unsafe fn free_handle<H>(h: *mut H) -> i32 {
+    guard(|| {
+        if !h.is_null() {
+            drop(Box::from_raw(h));
+        }
+        RC_OK
+    })
 }

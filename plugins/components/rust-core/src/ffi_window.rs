@@ -1,5 +1,8 @@
 //! C ABI of the sliding window (rust_core.h: selfheal_window_*). Every function is panic-guarded;
 //! all but free may run concurrently (the window has its own mutex).
+//! The entry points have the same shape as their siblings in the other ffi_* modules on purpose:
+//! the C ABI is one `extern "C"` function per symbol of rust_core.h; what they share (guard,
+//! handles, export protocol) is in ffi_util.
 
 use crate::ffi_util::*;
 use crate::window::Window;
@@ -26,10 +29,7 @@ pub struct WindowStats {
 }
 
 unsafe fn with<F: FnOnce(&Window) -> i32>(h: *const WindowHandle, f: F) -> i32 {
-    guard(|| match h.as_ref() {
-        Some(h) => f(&h.0),
-        None => RC_INVALID_ARGUMENT,
-    })
+    with_handle(h, |h| f(&h.0))
 }
 
 /// # Safety
@@ -41,7 +41,7 @@ pub unsafe extern "C" fn selfheal_window_new(
     out: *mut *mut WindowHandle,
 ) -> i32 {
     guard(|| match Window::new(capacity, threshold) {
-        Some(w) if !out.is_null() => put(out, Box::into_raw(Box::new(WindowHandle(w)))),
+        Some(w) if !out.is_null() => put_handle(out, WindowHandle(w)),
         _ => RC_INVALID_ARGUMENT,
     })
 }
@@ -143,10 +143,5 @@ pub unsafe extern "C" fn selfheal_window_import(
 /// `h` from selfheal_window_new (or null), not used afterwards.
 #[no_mangle]
 pub unsafe extern "C" fn selfheal_window_free(h: *mut WindowHandle) -> i32 {
-    guard(|| {
-        if !h.is_null() {
-            drop(Box::from_raw(h));
-        }
-        RC_OK
-    })
+    free_handle(h)
 }

@@ -17,7 +17,8 @@
 
 namespace selfheal::sdk {
 
-// The component names of the built-in interfaces.
+// The component names of the built-in interfaces (a block of name constants shaped like
+// diagnosis.hpp's issue names: same form, different vocabulary).
 namespace component {
 inline constexpr const char* bloom_filter = "bloom_filter";
 inline constexpr const char* sliding_window = "sliding_window";
