@@ -86,10 +86,14 @@ bool crate_is_known(const Manifest& m, const Args& args) {
 }
 
 int run_check(const Args& args) {
-  auto manifest = load_or_report(args);
+  // --no-load: the manifest alone, for a machine without the built plugins: their files need
+  // not exist, and nothing is probed.
+  auto load = load_manifest(args.config(), &process_environment,
+                            ManifestReadOptions{.require_libraries = !args.has("no-load")});
+  if (!load.manifest) report_manifest_errors(args, args.config(), load.errors);
+  auto& manifest = load.manifest;
   if (!manifest) return kInvalidManifest;
   const auto& m = *manifest;
-  // --no-load: the manifest alone (a machine without the built plugins).
   if (!args.has("no-load"))
     if (auto errors = plugin_revealed_errors(m); !errors.empty()) {
       report_manifest_errors(args, m.file.string(), errors);

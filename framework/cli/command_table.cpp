@@ -29,8 +29,8 @@ const std::vector<Command>& commands() {
        "  the plugins know: each entry's name is the one its plugin declares, each component\n"
        "  implementation creates that component, a diagnoser reports each issues: key.\n"
        "  Valid: prints the plan, with the diagnoser order (priority, then manifest order).\n"
-       "  --no-load  skip the plugins: check the manifest alone (e.g. where the plugins are not\n"
-       "             built); the library files must still exist\n"
+       "  --no-load  skip the plugins: check the manifest alone, e.g. where the plugins are not\n"
+       "             built (their library files need not exist; nothing is probed)\n"
        "exit: 0 valid, 3 invalid\n",
        {"config", "state-dir", "plugin-dir"}, {"help", "json", "no-load"}, &run_check},
       {"plugins", "load every plugin and list its descriptor and status",

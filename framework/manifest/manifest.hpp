@@ -153,11 +153,19 @@ struct ManifestLoad {
 // KiB; parsing costs ~30x the text in memory). Like nginx's and sshd's fixed config limits.
 inline constexpr std::uint64_t kMaxManifestBytes = 1024 * 1024;
 
+struct ManifestReadOptions {
+  // false: a plugin's `library:` file need not exist (`selfheal check --no-load`: a manifest
+  // checked on a machine without the built plugins). Whoever loads plugins keeps it true.
+  bool require_libraries = true;
+};
+
 ManifestLoad load_manifest(const std::filesystem::path& file,
-                           EnvironmentLookup env = &process_environment);
+                           EnvironmentLookup env = &process_environment,
+                           ManifestReadOptions options = {});
 // Same, from text; `file` names the source in messages and anchors relative paths.
 ManifestLoad parse_manifest(const std::string& text, const std::filesystem::path& file,
-                            EnvironmentLookup env = &process_environment);
+                            EnvironmentLookup env = &process_environment,
+                            ManifestReadOptions options = {});
 
 const char* to_string(sdk::PluginKind kind);
 

@@ -61,7 +61,7 @@ std::optional<PluginSpec> read_plugin(ReadContext& ctx, const Field& item, sdk::
   if (const Field* f = map.require("library")) {
     if (auto v = read_string(diag, *f)) {
       p.library = resolve(plugin_dir, *v);
-      check_library(diag, *f, p.library);
+      if (ctx.require_libraries) check_library(diag, *f, p.library);
     }
   }
   if (const Field* f = map.find("config"))

@@ -53,6 +53,19 @@ TEST(LoudMistakes, CheckReportsAPluginNamedOtherwiseThanItDeclaresAtTheNamesPosi
   const auto no_load = run_selfheal({"check", "--no-load", "--config", world.manifest_file().string()});
   EXPECT_EQ(no_load.exit_code, 0) << no_load.out << no_load.err;
   EXPECT_NE(no_load.out.find("plugins: not loaded (--no-load)"), std::string::npos) << no_load.out;
+  // Nor need the plugins exist: a manifest checked where they are not built.
+  ServeWorld unbuilt;
+  std::string moved = unbuilt.manifest_text();
+  moved.replace(moved.find(SELFHEAL_PLUGIN_DIR), std::string(SELFHEAL_PLUGIN_DIR).size(),
+                (unbuilt.root() / "not-built-here").string());
+  ServeWorld::write_file(unbuilt.manifest_file(), moved);
+  const auto missing = run_selfheal({"check", "--config", unbuilt.manifest_file().string()});
+  EXPECT_EQ(missing.exit_code, 3) << missing.err;
+  EXPECT_NE(missing.err.find("does not exist"), std::string::npos) << missing.err;
+  const auto skipped =
+      run_selfheal({"check", "--no-load", "--json", "--config", unbuilt.manifest_file().string()});
+  EXPECT_EQ(skipped.exit_code, 0) << skipped.out << skipped.err;
+  EXPECT_EQ(boost::json::parse(skipped.out).at("plugins_loaded"), false) << skipped.out;
   // The correct name passes with the plugins loaded.
   ServeWorld good;
   good.write_manifest();

@@ -104,5 +104,24 @@ issues:
   EXPECT_EQ(m.issue_where.at("target_dir_blot").column, 3);
 }
 
+// `selfheal check --no-load`: the plugins' files need not exist (a manifest checked where the
+// plugins are not built); everything else is still checked.
+TEST_F(ManifestTest, MissingLibrariesAreNoErrorWhenTheyAreNotRequired) {
+  const std::string text = R"(
+version: 1
+settings: { plugin_dir: ../lib }
+crates: [{ name: core, path: ../crate, library: core_lib }]
+plugins:
+  diagnosers: [{ name: d, library: nowhere.so, priority: x }]
+)";
+  auto strict = parse(text);
+  EXPECT_TRUE(HasError(strict, "plugins.diagnosers[0].library", 5, 35, "does not exist"));
+  auto relaxed = parse_manifest(manifest_testing::yaml(text), manifest_file(),
+                                &manifest_testing::no_environment,
+                                ManifestReadOptions{.require_libraries = false});
+  ASSERT_EQ(relaxed.errors.size(), 1u) << all_errors(relaxed);
+  EXPECT_EQ(relaxed.errors[0].key, "plugins.diagnosers[0].priority");
+}
+
 }  // namespace
 }  // namespace selfheal
