@@ -71,7 +71,7 @@ plugins:
   EXPECT_TRUE(HasError(load, "plugins.diagnosers[1].priority", 7, 46, "integer"));
   EXPECT_TRUE(HasError(load, "plugins.diagnosers[2].priority", 8, 46, ""));
   // Only diagnosers run in an order: elsewhere the key is unknown.
-  EXPECT_TRUE(HasError(load, "plugins.strategies[0].priority", 10, 42, "unknown key"));
+  EXPECT_TRUE(HasError(load, "plugins.strategies[0].priority", 10, 41, "unknown key"));
 }
 
 TEST_F(ManifestTest, EntryNamesAndIssueKeysKeepTheirPositions) {
@@ -115,7 +115,7 @@ plugins:
   diagnosers: [{ name: d, library: nowhere.so, priority: x }]
 )";
   auto strict = parse(text);
-  EXPECT_TRUE(HasError(strict, "plugins.diagnosers[0].library", 5, 35, "does not exist"));
+  EXPECT_TRUE(HasError(strict, "plugins.diagnosers[0].library", 5, 36, "does not exist"));
   auto relaxed = parse_manifest(manifest_testing::yaml(text), manifest_file(),
                                 &manifest_testing::no_environment,
                                 ManifestReadOptions{.require_libraries = false});
