@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 
+#include "core/build_facts.hpp"
 #include "api/api_context.hpp"
 #include "api/fix_reply.hpp"
 #include "host/json_views.hpp"
@@ -167,7 +168,11 @@ void add_healing_routes(Router& router, ApiContext& ctx) {
     if (auto host = host_or_503(ctx, call.respond)) {
       json::array list;
       for (const auto& p : host->plugins()) list.push_back(plugin_json(p));
-      call.respond(json_response(Status::ok, list));
+      // The facts `selfheal --version` prints, so a bug report can quote what served it.
+      json::object version;
+      for (const auto& [key, value] : build_facts()) version[key] = value;
+      call.respond(json_response(
+          Status::ok, json::object{{"version", std::move(version)}, {"plugins", std::move(list)}}));
     }
   });
 }

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <boost/json.hpp>
 #include <iostream>
 
@@ -7,33 +8,39 @@
 #include "core/log.hpp"
 #include "components/component_mapping.hpp"
 #include "loader/plugin_loader.hpp"
+#include "loader/plugin_manifest_checks.hpp"
 #include "process/process_runner.hpp"
 
 namespace selfheal::cli {
 namespace {
 
-// What only the plugins can tell: whether each component implementation's plugin creates that
-// component. They are opened in the probe (a child), never in this process, and nothing is
-// written to the state folder. A plugin that cannot be probed is a warning here (serve reports
-// it as a failed plugin); its mapping cannot be judged.
+// What only the plugins can tell: whether each plugin declares the name its entry gives it,
+// whether each component implementation's plugin creates that component, and whether a
+// diagnoser reports each issues: key. Every plugin is opened in the probe (a child), never in
+// this process, and nothing is written to the state folder. A plugin that cannot be probed is a
+// warning here (serve reports it as a failed plugin); what only it could say is not judged.
 std::vector<ManifestError> plugin_revealed_errors(const Manifest& m) {
-  std::set<std::string> used;
-  for (const auto& c : m.components)
-    for (const auto& [impl, plugin] : c.implementations) used.insert(plugin);
-  if (used.empty()) return {};
   PosixProcessRunner runner;
   SourceLogger log(std::make_shared<LogSink>(LogLevel::error), "check");
   PluginLoader loader(PluginLoader::default_probe_program(), m.settings.state_dir / "plugins",
                       runner, log);
   std::vector<PluginRecord> records;
-  for (const auto& p : m.component_plugins) {
-    if (!used.count(p.name)) continue;
-    records.push_back(loader.inspect(p));
-    if (records.back().status != LoadStatus::loaded)
-      std::cerr << "warning: component plugin " << p.name << " cannot be probed: "
-                << records.back().error << "\n";
+  for (const auto* p : m.all_plugins()) {
+    records.push_back(loader.inspect(*p));
+    const auto& r = records.back();
+    const bool misnamed = r.descriptor && r.descriptor->name != p->name;
+    if (r.status != LoadStatus::loaded && !misnamed)
+      std::cerr << "warning: " << to_string(p->kind) << " plugin " << p->name
+                << " cannot be probed: " << r.error << "\n";
   }
-  return check_component_mapping(m, records);
+  auto errors = check_plugin_names(m, records);
+  for (auto& e : check_component_mapping(m, records)) errors.push_back(std::move(e));
+  for (auto& e : check_issue_types(m, records)) errors.push_back(std::move(e));
+  std::stable_sort(errors.begin(), errors.end(), [](const ManifestError& a, const ManifestError& b) {
+    return a.where.line != b.where.line ? a.where.line < b.where.line
+                                        : a.where.column < b.where.column;
+  });
+  return errors;
 }
 
 }  // namespace
@@ -79,13 +86,19 @@ bool crate_is_known(const Manifest& m, const Args& args) {
 }
 
 int run_check(const Args& args) {
-  auto manifest = load_or_report(args);
+  // --no-load: the manifest alone, for a machine without the built plugins: their files need
+  // not exist, and nothing is probed.
+  auto load = load_manifest(args.config(), &process_environment,
+                            ManifestReadOptions{.require_libraries = !args.has("no-load")});
+  if (!load.manifest) report_manifest_errors(args, args.config(), load.errors);
+  auto& manifest = load.manifest;
   if (!manifest) return kInvalidManifest;
   const auto& m = *manifest;
-  if (auto errors = plugin_revealed_errors(m); !errors.empty()) {
-    report_manifest_errors(args, m.file.string(), errors);
-    return kInvalidManifest;
-  }
+  if (!args.has("no-load"))
+    if (auto errors = plugin_revealed_errors(m); !errors.empty()) {
+      report_manifest_errors(args, m.file.string(), errors);
+      return kInvalidManifest;
+    }
   if (args.has("json")) {
     boost::json::object o;
     o["valid"] = true;
@@ -106,6 +119,10 @@ int run_check(const Args& args) {
                                             {"library", p->library.string()}});
     }
     o["plugins"] = std::move(plugins);
+    boost::json::array order;
+    for (const auto& d : m.diagnosers) order.push_back(boost::json::string(d.name));
+    o["diagnoser_order"] = std::move(order);
+    o["plugins_loaded"] = !args.has("no-load");
     boost::json::object issues;
     for (const auto& [issue, chain] : m.issue_strategies) {
       boost::json::array a;
@@ -128,6 +145,10 @@ int run_check(const Args& args) {
               << " (target_dir " << c.target_dir.string() << ")\n";
   for (const auto* p : m.all_plugins())
     std::cout << to_string(p->kind) << " " << p->name << ": " << p->library.string() << "\n";
+  std::cout << "diagnoser order:";
+  for (const auto& d : m.diagnosers) std::cout << " " << d.name;
+  std::cout << (m.diagnosers.empty() ? " (none)\n" : "\n");
+  if (args.has("no-load")) std::cout << "plugins: not loaded (--no-load)\n";
   for (const auto& c : m.components) {
     std::cout << "component " << c.name << ":";
     for (const auto& [impl, plugin] : c.implementations) std::cout << " " << impl << "=" << plugin;

@@ -24,15 +24,23 @@ const std::vector<Command>& commands() {
        "      (e.g. a non-loopback address without settings.http.token, or the port is taken)\n",
        {"config", "state-dir", "plugin-dir", "listen"}, {"help"}, &run_serve},
       {"check", "validate a manifest and print what it would load",
-       "usage: selfheal check [--config F] [--json]\n"
+       "usage: selfheal check [--config F] [--json] [--no-load]\n"
        "  Validates the manifest; prints every error as file:line:column: key: message (with\n"
        "  --json also {valid: false, file, errors: [{file, line, column, key, message, text}]}).\n"
+       "  Opens every plugin in the probe (a child process, never this one) to check what only\n"
+       "  the plugins know: each entry's name is the one its plugin declares, each component\n"
+       "  implementation creates that component, a diagnoser reports each issues: key.\n"
+       "  Valid: prints the plan, with the diagnoser order (priority, then manifest order).\n"
+       "  --no-load  skip the plugins: check the manifest alone, e.g. where the plugins are not\n"
+       "             built (their library files need not exist; nothing is probed)\n"
        "exit: 0 valid, 3 invalid\n",
-       {"config", "state-dir", "plugin-dir"}, {"help", "json"}, &run_check},
+       {"config", "state-dir", "plugin-dir"}, {"help", "json", "no-load"}, &run_check},
       {"plugins", "load every plugin and list its descriptor and status",
        "usage: selfheal plugins [--config F] [--json]\n"
        "  Probes and loads each plugin of the manifest; lists kind, name, version, file,\n"
        "  API version, checksum and status (loaded, failed or quarantined, with the reason).\n"
+       "  Errors only the loaded plugins reveal (an issues: key no diagnoser reports, a component\n"
+       "  implementation that creates another component) are printed as file:line:column.\n"
        "exit: 0 all loaded, 1 some failed, 3 invalid manifest\n",
        {"config", "state-dir", "plugin-dir"}, {"help", "json"}, &run_plugins},
       {"diagnose", "diagnose the crate once",

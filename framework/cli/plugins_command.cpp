@@ -39,6 +39,13 @@ int run_plugins(const Args& args) {
               << to_string(r.status) << "\t" << (r.error.empty() ? "-" : r.error) << "\n";
   }
   if (args.has("json")) std::cout << json_text(list) << "\n";
+  // What only the loaded plugins reveal; serve would refuse this manifest.
+  for (const auto& e : host.manifest_errors()) std::cerr << e.to_string() << "\n";
+  if (!host.manifest_errors().empty()) {
+    std::cerr << host.manifest_errors().size() << " error(s) in " << host.manifest().file.string()
+              << "\n";
+    return kInvalidManifest;
+  }
   return all_loaded ? kOk : kFailure;
 }
 

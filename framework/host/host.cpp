@@ -1,5 +1,7 @@
 #include "host/host.hpp"
 
+#include "loader/plugin_manifest_checks.hpp"
+
 #include "context/crate_settings.hpp"
 #include "components/component_mapping.hpp"
 
@@ -54,6 +56,8 @@ Host::Host(Manifest manifest, Options options)
   const ComponentKindRegistry& kinds =
       options.component_kinds ? *options.component_kinds : builtin_component_kinds();
   manifest_errors_ = check_component_mapping(manifest_, plugins_, kinds);
+  // An issues: key no loaded diagnoser reports would never be diagnosed, so never fixed.
+  for (auto& e : check_issue_types(manifest_, plugins_)) manifest_errors_.push_back(std::move(e));
   for (const auto& e : manifest_errors_) log_.error(e.to_string());
   for (const auto& record : plugins_) {
     if (record.status == LoadStatus::loaded)

@@ -50,7 +50,7 @@ class Host {
   const Manifest& manifest() const { return manifest_; }
   const std::vector<PluginRecord>& plugins() const { return plugins_; }
   // Manifest errors only the loaded plugins could reveal (a component implementation whose
-  // plugin creates another component). A serving host refuses to start or reload with any.
+  // plugin creates another component; an issues: key no loaded diagnoser reports). A serving host refuses to start or reload with any.
   const std::vector<ManifestError>& manifest_errors() const { return manifest_errors_; }
   Healer& healer() { return *healer_; }
   ComponentLoader& components() { return *components_; }

@@ -10,6 +10,7 @@
 #include "loader/file_safety.hpp"
 #include "loader/probe_client.hpp"
 #include "selfheal/sdk/component.hpp"
+#include "selfheal/sdk/diagnoser.hpp"
 
 namespace selfheal {
 
@@ -72,8 +73,21 @@ std::string naming_the_manifest_file(std::string message, const std::string& sto
   return message;
 }
 
-// What a component plugin says it creates; nothing for other kinds. Never throws.
+// What a component plugin says it creates, or a diagnoser the issue types it reports; nothing
+// for other kinds. Never throws.
 void read_what_it_creates(PluginRecord& record) {
+  if (record.spec.kind == sdk::PluginKind::diagnoser && record.object) {
+    // The descriptor said "diagnoser" (checked before the factory ran), so this is the class.
+    const auto* diagnoser = static_cast<const sdk::Diagnoser*>(record.object.get());
+    try {
+      record.issue_types = diagnoser->issue_types();
+      record.issue_types_known = true;
+    } catch (...) {
+      record.issue_types.clear();
+      record.issue_types_known = false;
+    }
+    return;
+  }
   if (record.spec.kind != sdk::PluginKind::component || !record.object) return;
   // The descriptor said "component" (checked before the factory ran), so this is the class.
   const auto* component = static_cast<const sdk::ComponentImplementation*>(record.object.get());
@@ -201,6 +215,10 @@ bool PluginLoader::probe_into(PluginRecord& record, const std::filesystem::path&
   record.descriptor = descriptor_from_probe(run);
   record.component = run.field("component");
   record.implementation = run.field("implementation");
+  record.issue_types = run.fields_named("issue_type");
+  record.issue_types_known = record.spec.kind == sdk::PluginKind::diagnoser &&
+                             run.verdict == ProbeRun::Verdict::accepted &&
+                             !run.field("issue_types").empty();
   switch (run.verdict) {
     case ProbeRun::Verdict::accepted:
       return true;

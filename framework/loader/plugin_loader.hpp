@@ -46,6 +46,10 @@ struct PluginRecord {
   // implementation()), from the probe or the loaded object; empty when unknown.
   std::string component;
   std::string implementation;
+  // Diagnoser plugins: the issue types it says it reports (Diagnoser::issue_types()), from the
+  // probe or the loaded object; issue_types_known is false when it could not be asked.
+  std::vector<std::string> issue_types;
+  bool issue_types_known = false;
 };
 
 class PluginLoader {

@@ -16,6 +16,7 @@
 #include "loader/elf_check.hpp"
 #include "loader/probe_protocol.hpp"
 #include "selfheal/sdk/component.hpp"
+#include "selfheal/sdk/diagnoser.hpp"
 #include "selfheal/sdk/plugin.hpp"
 
 namespace {
@@ -116,6 +117,16 @@ int probe_plugin(const std::string& file, const DescriptorExpectation& expected)
       put("component", component->component());
       put("implementation", component->implementation());
     } catch (...) {  // unknown then; the host reports the mapping as unverifiable
+    }
+  }
+  // The issue types a diagnoser reports, so `check` can judge the manifest's issues: keys.
+  // "issue_types=N" first: zero types is an answer too, unlike a missing line.
+  if (expected.kind == sdk::PluginKind::diagnoser) {
+    try {
+      const auto types = static_cast<const sdk::Diagnoser*>(plugin)->issue_types();
+      put("issue_types", std::to_string(types.size()));
+      for (const auto& type : types) put("issue_type", type);
+    } catch (...) {  // unknown then; the issues: keys are not judged
     }
   }
   delete plugin;

@@ -56,7 +56,10 @@ void read_issues(ReadContext& ctx, const Field* field, Manifest& manifest) {
   for (const auto& entry : map.entries()) {
     bool ok = check_name(ctx.diag, entry, kIssueType);
     auto chain = read_chain(ctx, entry);
-    if (ok && chain) manifest.issue_strategies.emplace(entry.name, std::move(*chain));
+    if (ok && chain) {
+      manifest.issue_where.emplace(entry.name, ctx.diag.location(entry.key_mark));
+      manifest.issue_strategies.emplace(entry.name, std::move(*chain));
+    }
   }
 }
 

@@ -61,7 +61,8 @@ std::string manifest_too_large(std::uint64_t size) {
 
 }  // namespace
 
-ManifestLoad load_manifest(const std::filesystem::path& file, EnvironmentLookup env) {
+ManifestLoad load_manifest(const std::filesystem::path& file, EnvironmentLookup env,
+                           ManifestReadOptions options) {
   const std::filesystem::path path = manifest_detail::absolute_file(file);
   auto fail = [&](const std::string& why) {
     ManifestLoad load;
@@ -89,7 +90,7 @@ ManifestLoad load_manifest(const std::filesystem::path& file, EnvironmentLookup 
     return fail("the manifest grew past the limit of " + std::to_string(kMaxManifestBytes) +
                 " bytes (1 MiB) while it was read; refusing to parse it");
   text.shrink_to_fit();
-  return parse_manifest(text, path, env);
+  return parse_manifest(text, path, env, options);
 }
 
 }  // namespace selfheal

@@ -91,6 +91,10 @@ struct PluginSpec {
   std::filesystem::path library;    // absolute
   sdk::Value config;                // the plugin's `config:` block (map or null)
   SourceLocation where;
+  SourceLocation name_where;        // the `name:` value, for errors only the plugin reveals
+  std::string name_key;             // its dotted key, e.g. "plugins.diagnosers[2].name"
+  // Diagnosers only: lower runs first; entries of equal priority keep the manifest's order.
+  std::int64_t priority = 0;
 };
 
 struct ComponentSpec {
@@ -108,11 +112,13 @@ struct Manifest {
   ManifestSettings settings;
   FleetSettings fleet;
   std::vector<CrateSpec> crates;
-  std::vector<PluginSpec> diagnosers;   // in manifest order: the order diagnoses run
+  // The order diagnoses run: by `priority` (lower first), ties in manifest order.
+  std::vector<PluginSpec> diagnosers;
   std::vector<PluginSpec> strategies;
   std::vector<PluginSpec> component_plugins;
   std::vector<ComponentSpec> components;
   std::map<std::string, std::vector<std::string>> issue_strategies;  // issue -> strategy chain
+  std::map<std::string, SourceLocation> issue_where;  // each issues: key's position
 
   // All plugins of every kind, diagnosers first.
   std::vector<const PluginSpec*> all_plugins() const;
@@ -147,11 +153,19 @@ struct ManifestLoad {
 // KiB; parsing costs ~30x the text in memory). Like nginx's and sshd's fixed config limits.
 inline constexpr std::uint64_t kMaxManifestBytes = 1024 * 1024;
 
+struct ManifestReadOptions {
+  // false: a plugin's `library:` file need not exist (`selfheal check --no-load`: a manifest
+  // checked on a machine without the built plugins). Whoever loads plugins keeps it true.
+  bool require_libraries = true;
+};
+
 ManifestLoad load_manifest(const std::filesystem::path& file,
-                           EnvironmentLookup env = &process_environment);
+                           EnvironmentLookup env = &process_environment,
+                           ManifestReadOptions options = {});
 // Same, from text; `file` names the source in messages and anchors relative paths.
 ManifestLoad parse_manifest(const std::string& text, const std::filesystem::path& file,
-                            EnvironmentLookup env = &process_environment);
+                            EnvironmentLookup env = &process_environment,
+                            ManifestReadOptions options = {});
 
 const char* to_string(sdk::PluginKind kind);
 

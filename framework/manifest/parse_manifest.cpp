@@ -19,8 +19,8 @@ namespace {
 using namespace manifest_detail;
 
 // Reads the one document of the manifest into `manifest`; errors go to `diag`.
-void read_document(const YAML::Node& root, EnvironmentLookup env, Diagnostics& diag,
-                   Manifest& manifest) {
+void read_document(const YAML::Node& root, EnvironmentLookup env, ManifestReadOptions options,
+                   Diagnostics& diag, Manifest& manifest) {
   MapReader top(diag, Field{"", "", root, root.Mark()}, /*null_is_empty=*/false);
   if (!top.ok()) return;
   top.allow_only({"version", "settings", "crates", "plugins", "components", "issues",
@@ -30,7 +30,7 @@ void read_document(const YAML::Node& root, EnvironmentLookup env, Diagnostics& d
       diag.error(value_mark(*f), f->key,
                  "unsupported version " + std::to_string(*v) + "; this host reads version 1");
   }
-  ReadContext ctx{diag, env, manifest.file.parent_path(), {}, {}, {}, {}};
+  ReadContext ctx{diag, env, manifest.file.parent_path(), {}, {}, {}, {}, options.require_libraries};
   read_settings(ctx, top.find("settings"), manifest.settings);
   read_fleet(ctx, top.find("fleet"), manifest.fleet);
   read_crates(ctx, top.require("crates"), manifest);
@@ -85,8 +85,8 @@ class DocumentCounter final : public YAML::EventHandler {
 // and the others are only counted, up to this bound.
 constexpr std::size_t kMaxDocumentsCounted = 16;
 
-void parse_into(const std::string& text, EnvironmentLookup env, Diagnostics& diag,
-                Manifest& manifest) {
+void parse_into(const std::string& text, EnvironmentLookup env, ManifestReadOptions options,
+                Diagnostics& diag, Manifest& manifest) {
   YAML::Node first;
   DocumentCounter counter;
   try {
@@ -112,7 +112,7 @@ void parse_into(const std::string& text, EnvironmentLookup env, Diagnostics& dia
                         : std::to_string(counter.count)));
   }
   try {
-    read_document(first, env, diag, manifest);
+    read_document(first, env, options, diag, manifest);
   } catch (const YAML::Exception& e) {  // not expected: reads only inspect the tree
     diag.error(e.mark, "", e.msg);
   }
@@ -121,7 +121,7 @@ void parse_into(const std::string& text, EnvironmentLookup env, Diagnostics& dia
 }  // namespace
 
 ManifestLoad parse_manifest(const std::string& text, const std::filesystem::path& file,
-                            EnvironmentLookup env) {
+                            EnvironmentLookup env, ManifestReadOptions options) {
   Manifest manifest;
   manifest.file = absolute_file(file);
   if (text.size() > kMaxManifestBytes) {  // the same limit for text that did not come from a file
@@ -133,7 +133,7 @@ ManifestLoad parse_manifest(const std::string& text, const std::filesystem::path
     return load;
   }
   Diagnostics diag(manifest.file, text);
-  parse_into(text, env, diag, manifest);
+  parse_into(text, env, options, diag, manifest);
 
   // The overrides apply (and are checked) even when the file has errors: report everything.
   Diagnostics env_diag(kEnvironmentSource);

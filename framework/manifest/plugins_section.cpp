@@ -1,4 +1,5 @@
 // plugins: the diagnoser, strategy and component libraries to load, each with its own config.
+#include <algorithm>
 #include <system_error>
 
 #include "manifest/names.hpp"
@@ -7,6 +8,9 @@
 
 namespace selfheal::manifest_detail {
 namespace {
+
+// A diagnoser's `priority:` bound, either way (more room than any manifest needs).
+constexpr std::int64_t kMaxPriority = 1000000;
 
 struct KindSection {
   const char* key;  // "diagnosers"
@@ -36,24 +40,32 @@ std::optional<PluginSpec> read_plugin(ReadContext& ctx, const Field& item, sdk::
   Diagnostics& diag = ctx.diag;
   MapReader map(diag, item, /*null_is_empty=*/false);
   if (!map.ok()) return std::nullopt;
-  map.allow_only({"name", "library", "config"});
+  if (kind == sdk::PluginKind::diagnoser)
+    map.allow_only({"name", "library", "config", "priority"});
+  else
+    map.allow_only({"name", "library", "config"});
   const std::size_t errors_before = diag.count();
 
   PluginSpec p;
   p.kind = kind;
   p.where = diag.location(map.mark());
-  if (const Field* f = map.require("name"))
+  if (const Field* f = map.require("name")) {
+    p.name_where = diag.location(value_mark(*f));
+    p.name_key = f->key;
     if (auto v = read_name(diag, *f, kPluginName))
       if (declare(diag, ctx.plugins(kind), *v, *f, std::string(to_string(kind)) + " name"))
         p.name = *v;
+  }
   if (const Field* f = map.require("library")) {
     if (auto v = read_string(diag, *f)) {
       p.library = resolve(plugin_dir, *v);
-      check_library(diag, *f, p.library);
+      if (ctx.require_libraries) check_library(diag, *f, p.library);
     }
   }
   if (const Field* f = map.find("config"))
     if (auto v = read_config(diag, *f)) p.config = std::move(*v);
+  if (const Field* f = map.find("priority"))
+    if (auto v = read_integer(diag, *f, -kMaxPriority, kMaxPriority)) p.priority = *v;
 
   if (diag.count() != errors_before) return std::nullopt;
   return p;
@@ -86,6 +98,12 @@ void read_plugins(ReadContext& ctx, const Field* field, Manifest& manifest) {
       if (auto p = read_plugin(ctx, item, section.kind, manifest.settings.plugin_dir))
         (manifest.*section.list).push_back(std::move(*p));
   }
+  // Diagnoser order. Convention: the priority of Unix `nice` and of Spring's @Order — an
+  // integer, lower runs first, unset is 0 — and a stable sort, so entries of equal priority (all
+  // of them, when none sets one) run in the order the manifest lists them. One number per entry
+  // cannot form a cycle or name a missing diagnoser, which before:/after: could.
+  std::stable_sort(manifest.diagnosers.begin(), manifest.diagnosers.end(),
+                   [](const PluginSpec& a, const PluginSpec& b) { return a.priority < b.priority; });
 }
 
 }  // namespace selfheal::manifest_detail

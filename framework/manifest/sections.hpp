@@ -25,6 +25,7 @@ struct ReadContext {
   DeclaredNames diagnosers;
   DeclaredNames strategies;
   DeclaredNames component_plugins;
+  bool require_libraries = true;  // ManifestReadOptions::require_libraries
 
   DeclaredNames& plugins(sdk::PluginKind kind);
 };

@@ -165,7 +165,10 @@ TEST_F(Endpoints, EveryEndpointAnswersWithTheOriginalsShape) {
   // GET /self-healing/plugins
   auto plugins = http_get(port, "/self-healing/plugins");
   ASSERT_EQ(plugins.status, 200);
-  auto pj = plugins.json();
+  auto reply = plugins.json();
+  ASSERT_TRUE(reply.is_object()) << plugins.body;
+  EXPECT_TRUE(field_is(reply.at("version"), "selfheal", Kind::string));
+  auto pj = reply.at("plugins");
   ASSERT_TRUE(pj.is_array());
   EXPECT_EQ(pj.as_array().size(), 21u);
   for (const auto& pl : pj.as_array()) {

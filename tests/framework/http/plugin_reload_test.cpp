@@ -22,9 +22,9 @@ void copy_bytes(const std::filesystem::path& from, const std::filesystem::path& 
 
 // The /self-healing/plugins entry named `name`.
 boost::json::object plugin_entry(int port, const std::string& name) {
-  const auto list = http_get(port, "/self-healing/plugins").json();
-  if (list.is_array())
-    for (const auto& p : list.as_array())
+  const auto reply = http_get(port, "/self-healing/plugins").json();
+  if (reply.is_object() && reply.as_object().contains("plugins"))
+    for (const auto& p : reply.at("plugins").as_array())
       if (p.as_object().at("name") == name.c_str()) return p.as_object();
   return {};
 }
