@@ -2,6 +2,8 @@
 
 #include "http/request_checks.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 
@@ -115,11 +117,37 @@ void Session::answer(Response res) {
 
 void Session::on_write(bool close_after, beast::error_code ec) {
   pending_.reset();
-  if (ec || close_after) {
+  if (ec) {
     close();
     return;
   }
+  if (close_after) {
+    linger_then_close();
+    return;
+  }
   read();
+}
+
+// As nginx's lingering close: after an answer that ends the connection, stop sending and read
+// (and drop) what the client still sends, for a short while. Closing with unread bytes makes the
+// kernel answer with RST, which can destroy the answer before the client reads it (a 431 sent
+// to a client still sending its 70 KB header).
+void Session::linger_then_close() {
+  beast::error_code ignored;
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+  stream_.expires_after(std::chrono::seconds(2));
+  buffer_.consume(buffer_.size());
+  drain(0);
+}
+
+void Session::drain(std::size_t drained) {
+  constexpr std::size_t kChunk = 4096, kMostDrained = 1 << 20;
+  if (drained >= kMostDrained) return close();
+  const auto space = buffer_.prepare(std::min(kChunk, buffer_.max_size()));  // never committed
+  stream_.async_read_some(space, [self = shared_from_this(), drained](beast::error_code ec, std::size_t n) {
+    if (ec) return self->close();  // the client's end (EOF), its reset, or the lingering time
+    self->drain(drained + n);
+  });
 }
 
 void Session::close() {

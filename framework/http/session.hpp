@@ -34,6 +34,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool read_failed(boost::beast::error_code ec);
   void answer(Response res);
   void on_write(bool close, boost::beast::error_code ec);
+  void linger_then_close();
+  void drain(std::size_t drained);
   void close();
 
   boost::beast::tcp_stream stream_;
