@@ -51,7 +51,7 @@ std::string Service::start(Manifest manifest) {
            manifest.file.string() + ", or listen on 127.0.0.1";
   const auto file = manifest.file;
   try {
-    auto host = make_host(std::move(manifest));
+    auto host = options_.embedded_host ? options_.embedded_host : make_host(std::move(manifest));
     for (const auto& e : host->manifest_errors()) manifest_errors_.push_back(e.to_string());
     if (!manifest_errors_.empty())
       return std::to_string(manifest_errors_.size()) + " error(s) in " + file.string() + "; nothing started";
@@ -63,7 +63,8 @@ std::string Service::start(Manifest manifest) {
       file, hosts_, [this](Manifest m) { return make_host(std::move(m)); },
       [this](const Manifest& m) { return check_reloaded(m); }, sink_);
   context_ = std::make_unique<ApiContext>(ApiContext{
-      hosts_, server_.io(), server_.pool(), [this] { return reloader_->reload(); },
+      hosts_, server_.io(), server_.pool(),
+      [this] { return options_.embedded_host ? embedded_reload_refusal() : reloader_->reload(); },
       [this] { return server_.open_connections(); }});
   auto router = std::make_shared<Router>(
       [this] {
@@ -83,7 +84,7 @@ std::string Service::start(Manifest manifest) {
   }
   started_ = true;
   const auto ep = server_.endpoint();
-  hosts_.get()->start();
+  if (!options_.embedded_host) hosts_.get()->start();
   hosts_.set_ready(true);
   // Said once ready: tools (and the tests) read the port from this line and may ask /readyz at once.
   log_.info("listening on " + ep.address().to_string() + ":" + std::to_string(ep.port()));
@@ -92,8 +93,15 @@ std::string Service::start(Manifest manifest) {
   return {};
 }
 
+ReloadResult Service::embedded_reload_refusal() {
+  const std::string why =
+      "this host runs inside an application, which owns its manifest: restart the application to load a changed one";
+  return ReloadResult{false, false, {why}, why};
+}
+
 ReloadResult Service::reload() {
   if (!reloader_) return ReloadResult{false, false, {"not started"}, "not started"};
+  if (options_.embedded_host) return embedded_reload_refusal();
   sd_notify("RELOADING=1");
   auto r = reloader_->reload();
   sd_notify("READY=1");
@@ -105,10 +113,11 @@ void Service::stop() {
   stopped_ = true;
   if (started_) sd_notify("STOPPING=1");
   hosts_.set_ready(false);
-  if (auto host = hosts_.get()) host->healer().cancel_running();  // kills the build's group
+  if (auto host = hosts_.get(); host && !options_.embedded_host)
+    host->healer().cancel_running();  // kills the build's group
   watchdog_.stop();
   server_.stop();  // no new requests; pool jobs end; connections close
-  if (auto host = hosts_.swap(nullptr)) {
+  if (auto host = hosts_.swap(nullptr); host && !options_.embedded_host) {
     host->stop();
     log_.info("stopped");
   }

@@ -19,6 +19,10 @@ struct ServeOptions {
   std::optional<std::uint16_t> listen_port;   // --listen: overrides settings.http.port (0: any free)
   std::filesystem::path probe_program;        // empty: beside the executable
   HttpLimits limits = HttpLimits::from_environment();
+  // Serve this running host (an application's heal-mode runtime) instead of building one from
+  // the manifest: its owner started it and stops it, and reload is refused (the application
+  // owns its manifest; its component handles live as long as this host).
+  std::shared_ptr<Host> embedded_host;
 };
 
 // True for 127.0.0.0/8, ::1 and "localhost".
@@ -46,6 +50,7 @@ class Service {
 
  private:
   std::shared_ptr<Host> make_host(Manifest manifest);
+  static ReloadResult embedded_reload_refusal();
   std::vector<std::string> check_reloaded(const Manifest& manifest);
 
   ServeOptions options_;

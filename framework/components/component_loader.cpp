@@ -34,9 +34,9 @@ std::string default_implementation(const ManagedComponent& c, const std::vector<
 }  // namespace
 
 ComponentLoader::ComponentLoader(const Manifest& manifest, const std::vector<PluginRecord>& records,
-                                 Healer& healer, std::map<std::string, ArtifactStore*> stores,
-                                 std::shared_ptr<LogSink> log, const ComponentKindRegistry& kinds)
-    : manifest_(manifest), healer_(healer), stores_(std::move(stores)), log_(std::move(log), "components") {
+                                 ArtifactSource& source, std::shared_ptr<LogSink> log,
+                                 const ComponentKindRegistry& kinds)
+    : manifest_(manifest), source_(source), log_(std::move(log), "components") {
   std::map<std::string, const PluginRecord*> plugins;
   for (const auto& r : records)
     if (r.spec.kind == sdk::PluginKind::component) plugins[r.spec.name] = &r;
@@ -93,9 +93,7 @@ ComponentLoader::ComponentLoader(const Manifest& manifest, const std::vector<Plu
     calibrate(c, nullptr, "");
     components_.emplace(spec.name, std::move(c));
   }
-  healer_.on_fix([this](const FixOutcome& outcome) {
-    if (outcome.success) check();
-  });
+  source_.on_news([this] { check(); });
 }
 
 ComponentLoader::~ComponentLoader() { stop(); }
@@ -228,26 +226,11 @@ std::vector<ComponentChange> ComponentLoader::check() {
   std::lock_guard serial(check_mutex_);
   std::vector<ComponentChange> changes;
   for (const auto& crate : manifest_.crates) {
-    auto report = healer_.diagnose(crate.name);
-    const sdk::NativeLibrary* library = nullptr;
-    std::string sha, why;
-    if (report.diagnosis) {
-      why = report.diagnosis->issue_type + ": " + report.diagnosis->summary;
-    } else if (auto store = stores_.find(crate.name); store != stores_.end()) {
-      auto record = store->second->accept(crate_paths(crate, manifest_.settings));
-      if (record.ok()) {
-        auto lib = store->second->load(record.value());
-        if (lib.ok()) {
-          libraries_[crate.name] = lib.value();
-          library = lib.value().get();
-          sha = record.value().sha256;
-        } else {
-          why = lib.status().message;
-        }
-      } else {
-        why = record.status().message;
-      }
-    }
+    auto offer = source_.offer(crate);
+    if (offer.library) libraries_[crate.name] = offer.library;
+    const sdk::NativeLibrary* library = offer.library.get();
+    const std::string& sha = offer.sha256;
+    const std::string& why = offer.why;
     std::lock_guard lock(mutex_);
     for (auto& [name, c] : components_) {
       const std::string crate_of = manifest_.crate_or_default(c.spec.crate);
@@ -289,8 +272,7 @@ std::vector<ComponentChange> ComponentLoader::check() {
       }
     }
   }
-  // The healer decides, with its retry policy, whether to repair.
-  if (!manifest_.crates.empty()) healer_.request_check();
+  source_.checked();
   std::vector<ChangeListener> listeners;
   {
     std::lock_guard lock(mutex_);

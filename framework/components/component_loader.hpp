@@ -1,7 +1,7 @@
 // The dynamic component loader: keeps every component of the manifest served, C++ from the
-// first moment, Rust when its artifact is healthy (probed, stored, loaded from the store), and
-// switches between them with the state migrated. While Rust is unavailable it asks the healer to
-// repair and upgrades after a successful fix. MT safe.
+// first moment, Rust when its artifact source offers an artifact (artifact_source.hpp: the
+// healer's verdict and the store in a healing host, the daemon's store in a following runtime),
+// and switches between them with the state migrated. MT safe.
 #pragma once
 
 #include <functional>
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "artifacts/artifact_store.hpp"
+#include "components/artifact_source.hpp"
 #include "components/component_kind_registry.hpp"
 #include "components/kinds/bloom_filter_kind.hpp"
 #include "components/kinds/memory_pool_kind.hpp"
@@ -19,7 +19,6 @@
 #include "components/managed_component.hpp"
 #include "core/log.hpp"
 #include "core/periodic_worker.hpp"
-#include "healer/healer.hpp"
 #include "loader/plugin_loader.hpp"
 
 namespace selfheal {
@@ -59,18 +58,17 @@ class ComponentLoader {
  public:
   using ChangeListener = std::function<void(const ComponentChange&)>;
 
-  // `records` are the loader's results (component plugins are taken from them). The healer and
-  // stores must outlive this object. Each manifest component is served by the kind of its name
+  // `records` are the loader's results (component plugins are taken from them). The source
+  // must outlive this object. Each manifest component is served by the kind of its name
   // in `kinds` (copied: the loader shares the kinds); without one, none of its implementations.
   ComponentLoader(const Manifest& manifest, const std::vector<PluginRecord>& records,
-                  Healer& healer, std::map<std::string, ArtifactStore*> stores,
-                  std::shared_ptr<LogSink> log,
+                  ArtifactSource& source, std::shared_ptr<LogSink> log,
                   const ComponentKindRegistry& kinds = builtin_component_kinds());
   ~ComponentLoader();
 
   // Checks every component once: upgrades, falls back, reports the changes.
   std::vector<ComponentChange> check();
-  // Runs check() every check interval, after every fix, and on request_check(), until stop().
+  // Runs check() every check interval, on the source's news, and on request_check(), until stop().
   void start();
   void stop();
   void request_check();
@@ -115,8 +113,7 @@ class ComponentLoader {
                         std::vector<ComponentChange>& changes);
 
   Manifest manifest_;
-  Healer& healer_;
-  std::map<std::string, ArtifactStore*> stores_;
+  ArtifactSource& source_;
   SourceLogger log_;
   std::map<std::string, std::shared_ptr<sdk::NativeLibrary>> libraries_;  // by crate
 

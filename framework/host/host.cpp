@@ -104,7 +104,8 @@ Host::Host(Manifest manifest, Options options)
       options.read_only ? HistoryStore::Mode::read_only : HistoryStore::Mode::read_write);
   healer_ = std::make_unique<Healer>(manifest_, PluginSet::from_records(plugins_), *env_,
                                      *history_);
-  components_ = std::make_unique<ComponentLoader>(manifest_, plugins_, *healer_, stores, log_sink_, kinds);
+  healing_source_ = std::make_unique<HealingSource>(manifest_, *healer_, stores);
+  components_ = std::make_unique<ComponentLoader>(manifest_, plugins_, *healing_source_, log_sink_, kinds);
   system_env_->attach_components(components_.get());
   if (manifest_.settings.watch_debounce.count() > 0)
     watcher_ = std::make_unique<FileWatcher>(watched_paths(manifest_, toolchain_),
@@ -126,6 +127,7 @@ Host::~Host() {
 }
 
 void Host::start() {
+  daemon_mark_ = DaemonMark::hold(manifest_.settings.state_dir);
   healer_->start();
   components_->start();
   start_watching();
@@ -136,6 +138,7 @@ void Host::stop() {
   healer_->cancel_running();
   components_->stop();
   healer_->stop();
+  daemon_mark_.reset();
 }
 
 void Host::start_watching() {

@@ -11,6 +11,7 @@
 
 #include "artifacts/artifact_store.hpp"
 #include "components/component_loader.hpp"
+#include "components/healing_source.hpp"
 #include "components/file_watcher.hpp"
 #include "core/log.hpp"
 #include "artifacts/fleet/fleet_cache.hpp"
@@ -18,6 +19,7 @@
 #include "healer/history_store.hpp"
 #include "artifacts/build_cache.hpp"
 #include "artifacts/build_fingerprint.hpp"
+#include "host/daemon_mark.hpp"
 #include "host/system_host_env.hpp"
 #include "context/host_env.hpp"
 #include "context/toolchain_search_path.hpp"
@@ -64,6 +66,7 @@ class Host {
   // The serving life of this host: start() runs the healer's loop, the component loader's loop
   // and file watching; stop() ends watching, cancels the running fix (killing its build's process
   // group), then stops the component loader before the healer, whose finishing fix calls it.
+  // While started, the host holds the state folder's daemon mark (daemon_mark.hpp).
   // The CLI's one-shot commands never start a host. Call from one thread.
   void start();
   void stop();
@@ -93,8 +96,10 @@ class Host {
   std::unique_ptr<Healer> healer_;
   std::unique_ptr<FleetCache> fleet_;  // before stores_: their accept hooks publish through it
   std::map<std::string, std::unique_ptr<ArtifactStore>> stores_;
+  std::unique_ptr<HealingSource> healing_source_;  // the component loader's artifacts
   std::unique_ptr<ComponentLoader> components_;
   std::unique_ptr<FileWatcher> watcher_;  // null when watching is off; calls healer_ and components_
+  std::shared_ptr<DaemonMark> daemon_mark_;  // held while serving: following applications look for it
 };
 
 LogLevel parse_log_level(const std::string& name);

@@ -1,0 +1,105 @@
+// The handles' calls: one read section, one atomic load and one indirect call (component_handle.hpp).
+#include "runtime_impl.hpp"
+
+namespace selfheal {
+namespace {
+
+const Runtime& runtime_of(const std::shared_ptr<const void>& keep) {
+  return *static_cast<const Runtime*>(keep.get());
+}
+
+// An error the caller caused (a pool's memory limit, a bad argument) is no fault of the
+// implementation: it is not counted against it.
+bool callers_error(const sdk::Status& st) {
+  return st.code == sdk::Errc::out_of_memory || st.code == sdk::Errc::invalid_argument;
+}
+
+}  // namespace
+
+bool BloomFilter::insert(std::string_view key) {
+  auto r = handle_->call([&](sdk::BloomFilter& f) { return f.insert(key); });
+  if (!r.ok()) runtime_of(keep_).call_failed(name_, r.status().message);
+  return r.value();
+}
+
+bool BloomFilter::contains(std::string_view key) const {
+  auto r = handle_->call([&](sdk::BloomFilter& f) { return f.contains(key); });
+  if (!r.ok()) runtime_of(keep_).call_failed(name_, r.status().message);
+  return r.value();
+}
+
+std::uint64_t BloomFilter::item_count() const {
+  return handle_->call([](sdk::BloomFilter& f) { return f.item_count(); });
+}
+
+void BloomFilter::clear() {
+  auto st = handle_->call([](sdk::BloomFilter& f) { return f.clear(); });
+  if (!st.ok()) runtime_of(keep_).call_failed(name_, st.message);
+}
+
+FrameResult SlidingWindow::add_frame(const Frame& frame) {
+  const sdk::Frame f{frame.pixels, frame.width, frame.height, frame.channels, frame.timestamp_us};
+  auto r = handle_->call([&](sdk::SlidingWindow& w) { return w.add_frame(f); });
+  if (!r.ok()) runtime_of(keep_).call_failed(name_, r.status().message);
+  const auto& a = r.value();
+  return FrameResult{a.is_duplicate, a.confidence, a.frame_hash, a.window_size};
+}
+
+void SlidingWindow::clear() {
+  auto st = handle_->call([](sdk::SlidingWindow& w) { return w.clear(); });
+  if (!st.ok()) runtime_of(keep_).call_failed(name_, st.message);
+}
+
+PoolBuffer MemoryPool::allocate(std::size_t bytes) {
+  auto r = handle_->call([&](sdk::MemoryPool& p) { return p.allocate(bytes); });
+  if (!r.ok()) {
+    if (callers_error(r.status())) throw Error(name_ + ": " + r.status().message);
+    runtime_of(keep_).call_failed(name_, r.status().message);
+  }
+  return PoolBuffer{r.value().data, r.value().size, r.value().id};
+}
+
+void MemoryPool::release(const PoolBuffer& buffer) {
+  const sdk::Buffer b{buffer.data, buffer.size, buffer.id};
+  auto st = handle_->call([&](sdk::MemoryPool& p) { return p.release(b); });
+  if (!st.ok()) throw Error(name_ + ": " + st.message);  // a buffer it does not know: the caller's mistake
+}
+
+namespace {
+
+template <class Interface>
+ComponentHandle<Interface>* find_handle(const Runtime& rt, ComponentLoader& loader, std::string_view name,
+                                        const char* kind) {
+  auto* h = loader.handle<Interface>(std::string(name));
+  if (!h)
+    throw Error("no component " + std::string(name) + " of kind " + kind + " in " + rt.manifest().string() +
+                " (or none of its implementations works: see the log)");
+  return h;
+}
+
+}  // namespace
+
+// The handles share ownership of the runtime (aliasing the Runtime object itself).
+BloomFilter Runtime::bloom_filter(std::string_view name) {
+  BloomFilter h;
+  h.handle_ = find_handle<sdk::BloomFilter>(*this, *impl_->components, name, "bloom_filter");
+  h.keep_ = std::shared_ptr<const void>(shared_from_this(), this);
+  h.name_ = name;
+  return h;
+}
+SlidingWindow Runtime::sliding_window(std::string_view name) {
+  SlidingWindow h;
+  h.handle_ = find_handle<sdk::SlidingWindow>(*this, *impl_->components, name, "sliding_window");
+  h.keep_ = std::shared_ptr<const void>(shared_from_this(), this);
+  h.name_ = name;
+  return h;
+}
+MemoryPool Runtime::memory_pool(std::string_view name) {
+  MemoryPool h;
+  h.handle_ = find_handle<sdk::MemoryPool>(*this, *impl_->components, name, "memory_pool");
+  h.keep_ = std::shared_ptr<const void>(shared_from_this(), this);
+  h.name_ = name;
+  return h;
+}
+
+}  // namespace selfheal
