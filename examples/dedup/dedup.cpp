@@ -6,8 +6,9 @@
 // It prints its throughput and which implementation served each component, and every switch.
 //
 //   selfheal-dedup --config /etc/selfheal/plugins.yaml [--mode follow|heal]
-//                  [--frames N | --until-signal] [--report FILE]
+//                  [--frames N | --until-signal] [--rate FPS] [--report FILE]
 //
+// --rate paces the stream like a camera (frames per second); without it, as fast as it goes.
 // --report writes what the fault tests check (key=value lines): failed calls, keys lost, pool
 // buffers damaged or released twice, and the duplicate verdict of every frame.
 #include <selfheal/runtime.hpp>
@@ -21,6 +22,7 @@
 #include <iostream>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -65,6 +67,7 @@ struct Args {
   selfheal::Mode mode = selfheal::Mode::follow;
   std::uint64_t frames = 2000;
   bool until_signal = false;
+  double rate = 0;  // frames per second; 0: unpaced
   std::string report;
 };
 
@@ -79,6 +82,7 @@ bool parse(int argc, char** argv, Args& a) {
       a.mode = m == "heal" ? selfheal::Mode::heal : selfheal::Mode::follow;
     } else if (arg == "--frames") a.frames = std::stoull(value());
     else if (arg == "--until-signal") a.until_signal = true;
+    else if (arg == "--rate") a.rate = std::stod(value());
     else if (arg == "--report") a.report = value();
     else return false;
   }
@@ -102,7 +106,7 @@ int main(int argc, char** argv) {
   Args args;
   if (!parse(argc, argv, args)) {
     std::cerr << "usage: selfheal-dedup --config FILE [--mode follow|heal] [--frames N | --until-signal] "
-                 "[--report FILE]\n";
+                 "[--rate FPS] [--report FILE]\n";
     return 2;
   }
   std::signal(SIGINT, on_signal);
@@ -172,6 +176,9 @@ int main(int argc, char** argv) {
       ++failed_calls;
       std::cerr << "call failed: " << e.what() << "\n";
     }
+    if (args.rate > 0)
+      std::this_thread::sleep_until(start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                std::chrono::duration<double>((i + 1) / args.rate)));
     if (args.until_signal && std::chrono::steady_clock::now() - last_progress > std::chrono::seconds(5)) {
       last_progress = std::chrono::steady_clock::now();
       std::cout << "progress: " << i << " frames, " << implementations(*rt) << std::endl;
