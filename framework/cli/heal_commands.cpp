@@ -109,7 +109,7 @@ int run_status(const Args& args) {
   status.total_fix_attempts = totals.attempts;
   status.success_rate =
       totals.attempts ? static_cast<double>(totals.successes) / totals.attempts : 0.0;
-  status.last_successful_build = totals.last_success;
+  status.last_successful_build = totals.last_successful_build;
   status.recent_fixes = history.recent(10);
   if (args.has("json")) {
     std::cout << json_text(status_json(status)) << "\n";

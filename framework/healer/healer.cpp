@@ -292,7 +292,7 @@ HealerStatus Healer::status(std::size_t recent) {
     auto totals = history_.totals();
     s.total_fix_attempts = totals.attempts;
     s.success_rate = totals.attempts ? static_cast<double>(totals.successes) / totals.attempts : 0.0;
-    s.last_successful_build = totals.last_success;
+    s.last_successful_build = totals.last_successful_build;
     s.recent_fixes = history_.recent(static_cast<std::int64_t>(recent));
   } catch (const std::exception& e) {
     read_error = e.what();  // the status still answers, and says why the history is missing

@@ -165,6 +165,9 @@ FixOutcome Healer::fix_locked(CrateState& crate, const FixRequest& request, std:
     any_succeeded = any_succeeded || strategy_ok;
     attempt.success = strategy_ok && !after.diagnosis;
     attempt.details.set("strategy_succeeded", strategy_ok);
+    // What status's last_successful_build counts: the build itself succeeded (whatever the
+    // verification found next), not any successful fix.
+    if (strategy_ok && plugins_.builds_artifact(strategy)) attempt.details.set("built_artifact", true);
     if (after.diagnosis) {
       attempt.details.set("remaining_issue", after.diagnosis->issue_type);
       attempt.details.set("remaining_summary", after.diagnosis->summary);
