@@ -104,16 +104,11 @@ std::shared_ptr<Runtime> Runtime::open(const OpenOptions& options) {
   if (options.mode == Mode::heal) open_heal(*impl);
   else open_follow(*impl);
   std::shared_ptr<Runtime> rt(new Runtime(std::move(impl)));
-  // Listeners are called with the runtime's own mapping; a weak pointer: the loader's thread
-  // must not keep the runtime alive.
-  std::weak_ptr<Runtime> weak = rt;
-  rt->impl_->components->on_change([weak](const ComponentChange& c) {
-    auto self = weak.lock();
-    if (!self) return;
+  rt->impl_->components->on_change([listeners = rt->impl_->listeners](const ComponentChange& c) {
     std::vector<std::function<void(const Change&)>> callbacks;
     {
-      std::lock_guard lock(self->impl_->listeners_mutex);
-      for (const auto& [id, f] : self->impl_->listeners) callbacks.push_back(f);
+      std::lock_guard lock(listeners->mutex);
+      for (const auto& [id, f] : listeners->callbacks) callbacks.push_back(f);
     }
     const Change change{c.component, c.change};
     for (const auto& f : callbacks) {
@@ -130,9 +125,10 @@ Mode Runtime::mode() const { return impl_->mode; }
 const std::filesystem::path& Runtime::manifest() const { return impl_->manifest.file; }
 
 std::uint64_t Runtime::on_change(std::function<void(const Change&)> callback) {
-  std::lock_guard lock(impl_->listeners_mutex);
-  const auto id = impl_->next_listener++;
-  impl_->listeners[id] = std::move(callback);
+  auto& l = *impl_->listeners;
+  std::lock_guard lock(l.mutex);
+  const auto id = l.next++;
+  l.callbacks[id] = std::move(callback);
   return id;
 }
 

@@ -38,9 +38,14 @@ struct Runtime::Impl {
 
   ComponentLoader* components = nullptr;  // host->components() or own_loader
 
-  std::mutex listeners_mutex;
-  std::map<std::uint64_t, std::function<void(const Change&)>> listeners;
-  std::uint64_t next_listener = 1;
+  // The application's change callbacks. Shared with the loader's listener, which must not hold
+  // the Runtime: the last reference dropped on the loader's thread would join that thread.
+  struct Listeners {
+    std::mutex mutex;
+    std::map<std::uint64_t, std::function<void(const Change&)>> callbacks;
+    std::uint64_t next = 1;
+  };
+  std::shared_ptr<Listeners> listeners = std::make_shared<Listeners>();
 
   ~Impl();
 };

@@ -3,6 +3,9 @@
 // building the real rust-core in this process and serving the HTTP API, and bad input.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <selfheal/runtime.hpp>
 
 #include <atomic>
@@ -166,6 +169,43 @@ TEST(RuntimeHeal, HealsInTheApplicationAndServesTheApiFromIt) {
   EXPECT_THROW(follower->serve_http("127.0.0.1:0"), Error);
 }
 
+// A daemon's mark held (as a live daemon holds it), and a store whose `current` names an
+// artifact that is not there or damaged: the follower serves C++ and says why, never failing.
+TEST(RuntimeFollow, ADamagedStoreServesCppWithTheReason) {
+  RustCoreWorld world;
+  world.write_manifest();
+  const auto artifacts = world.state_dir() / "rust-core" / "artifacts";
+  std::filesystem::create_directories(artifacts);
+  const int mark = ::open((world.state_dir() / "daemon.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  ASSERT_GE(mark, 0);
+  struct flock l {};
+  l.l_type = F_WRLCK;
+  l.l_whence = SEEK_SET;
+  ASSERT_EQ(::fcntl(mark, F_OFD_SETLK, &l), 0);
+  ASSERT_EQ(::pwrite(mark, "4242\n", 5, 0), 5);
+  std::ofstream(artifacts / "current") << std::string(64, '0') << "\n";
+
+  auto rt = Runtime::open({.manifest = world.manifest_file(), .mode = Mode::follow, .log = [](std::string_view) {}});
+  auto s = rt->status();
+  EXPECT_TRUE(s.daemon_running);
+  EXPECT_EQ(s.daemon_pid, 4242);
+  EXPECT_TRUE(runtime_all_on(*rt, "cpp")) << s.to_json();
+  EXPECT_NE(s.reason.find("has not accepted an artifact"), std::string::npos) << s.reason;
+
+  // Garbage where the record of the current artifact should be.
+  const auto sha = std::string(64, 'a');
+  std::filesystem::create_directories(artifacts / sha);
+  std::ofstream(artifacts / sha / "record") << "\x01\x02 not a record";
+  std::ofstream(artifacts / "current.tmp") << sha << "\n";
+  std::filesystem::rename(artifacts / "current.tmp", artifacts / "current");
+  BloomFilter bloom = rt->bloom_filter();
+  for (int i = 0; i < 200; ++i) EXPECT_TRUE(bloom.insert("k" + std::to_string(i)));
+  EXPECT_TRUE(runtime_all_on(*rt, "cpp")) << rt->status().to_json();
+  EXPECT_FALSE(rt->status().reason.empty());
+  ::close(mark);
+  EXPECT_TRUE(eventually([&] { return !rt->status().daemon_running; }, 10s));
+}
+
 TEST(RuntimeOpen, ManifestErrorsAndUnknownComponentsAreErrors) {
   RustCoreWorld world;
   world.write_manifest();
@@ -179,6 +219,12 @@ TEST(RuntimeOpen, ManifestErrorsAndUnknownComponentsAreErrors) {
     }
   }
   EXPECT_THROW(Runtime::open({.manifest = world.root() / "missing.yaml"}), Error);
+  try {  // an application compiled against another major of the runtime
+    Runtime::open({.manifest = world.manifest_file(), .compiled_major = kRuntimeVersionMajor + 1});
+    ADD_FAILURE() << "another major opened";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("compiled against selfheal runtime"), std::string::npos) << e.what();
+  }
   auto rt = Runtime::open({.manifest = world.manifest_file(), .log = [](std::string_view) {}});
   EXPECT_THROW(rt->bloom_filter("no_such_component"), Error);
   EXPECT_THROW(rt->memory_pool("bloom_filter"), Error);  // a component of another kind
