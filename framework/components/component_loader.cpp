@@ -216,8 +216,13 @@ bool ComponentLoader::switch_component(ManagedComponent& c, const std::string& i
   if (needs_artifact(impl)) change.change = "upgraded_to_rust";
   else if (old_artifact) change.change = "fell_back_to_cpp";
   else change.change = "switched_to_" + impl_name;
-  log_.info(c.spec.name + ": " + change.change + " (" + old + " -> " + impl_name + ", callers paused " +
-            std::to_string(result.pause.count() / 1000) + " us)");
+  LogFields fields;
+  fields.add("component", c.spec.name).add("change", change.change).add("from", old).add("to", impl_name)
+      .add("pause_us", static_cast<std::int64_t>(result.pause.count() / 1000));
+  if (!artifact_sha.empty()) fields.add("artifact", artifact_sha.substr(0, 12));
+  log_.event(LogLevel::info, c.spec.name + ": " + change.change + " (" + old + " -> " + impl_name +
+                                 ", callers paused " + std::to_string(result.pause.count() / 1000) + " us)",
+             fields);
   changes.push_back(change);
   return true;
 }

@@ -63,8 +63,14 @@ Host::Host(Manifest manifest, Options options)
     if (record.status == LoadStatus::loaded)
       log_.info(std::string("loaded ") + to_string(record.spec.kind) + " " + record.spec.name);
     else
-      log_.error(std::string("plugin ") + record.spec.name + " " + to_string(record.status) +
-                 ": " + record.error);
+      log_.event(LogLevel::error,
+                 std::string("plugin ") + record.spec.name + " " + to_string(record.status) + ": " + record.error,
+                 LogFields()
+                     .add("plugin", record.spec.name)
+                     .add("kind", to_string(record.spec.kind))
+                     .add("status", to_string(record.status))
+                     .add("file", record.spec.library.string())
+                     .add("reason", record.error));
   }
   fingerprinter_ = std::make_unique<BuildFingerprinter>(runner_, toolchain_);
   build_cache_ = std::make_unique<BuildCache>(manifest_.settings.build_cache,
