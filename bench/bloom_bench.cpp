@@ -192,6 +192,8 @@ std::shared_ptr<Runtime> bench_runtime() {
     const auto manifest = dir / "plugins.yaml";
     std::ofstream(manifest) << "version: 1\nsettings:\n  state_dir: " << (dir / "state").string()
                             << "\n  plugin_dir: " << SELFHEAL_BENCH_PLUGIN_DIR
+                            << "\ncrates:\n  - {name: rust-core, path: " << SELFHEAL_BENCH_RUST_CORE_DIR
+                            << ", library: selfheal_rust_core, abi_version: 1}"
                             << "\nplugins:\n  components:\n"
                                "    - {name: bloom_filter_cpp, library: component-bloom-filter-cpp.so}\n"
                                "components:\n  bloom_filter:\n    implementations: {cpp: bloom_filter_cpp}\n"

@@ -49,7 +49,10 @@ class ReadSections {
  private:
   ReadSections();
   Slot& register_this_thread();
-  static inline thread_local Slot* cached_slot_ = nullptr;
+  // initial-exec: one load from the thread pointer even inside libselfheal.so, where the default
+  // (global-dynamic) model calls __tls_get_addr on every handle call. Costs 8 bytes of glibc's
+  // static TLS reserve when the library is dlopen'ed (the Python module), as jemalloc's does.
+  static inline thread_local Slot* cached_slot_ __attribute__((tls_model("initial-exec"))) = nullptr;
   static void fence() {
 #if defined(__SANITIZE_THREAD__)
     std::atomic_thread_fence(std::memory_order_seq_cst);

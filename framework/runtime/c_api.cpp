@@ -47,8 +47,7 @@ selfheal_status status_of(const selfheal::Error& e, selfheal_status fallback) {
 // Runs `f`, turning every exception into a status and a message.
 template <class F>
 selfheal_status guarded(selfheal_status on_error, F&& f) noexcept {
-  try {
-    last_error.clear();
+  try {  // last_error is left alone on success: it names the last *failed* call
     return f();
   } catch (const selfheal::Error& e) {
     return fail(status_of(e, on_error), e.what());
