@@ -181,7 +181,7 @@ struct PySlidingWindow {
     if (static_cast<std::uint64_t>(view.len) != expected)
       throw py::value_error("selfheal: add_frame: the frame has " + std::to_string(view.len) + " bytes, " +
                             std::to_string(width) + "x" + std::to_string(height) + "x" + std::to_string(channels) +
-                            " needs " + std::to_string(expected));
+                            " needs " + std::to_string(expected) + " bytes");
     const selfheal::Frame f{{static_cast<const std::uint8_t*>(view.buf), static_cast<std::size_t>(view.len)},
                             width, height, channels, timestamp_us};
     return with_runtime(*session, [&] { return handle_in<selfheal::SlidingWindow>(*session, name).add_frame(f); });
