@@ -73,6 +73,15 @@ struct Session {
   }
   ~Session() {
     if (!runtime) return;
+    if (tl_in_callback) {
+      // The last reference went away inside an on_change callback, on the runtime's own thread:
+      // its destructor cannot join that thread, so another thread closes it.
+      std::thread([rt = std::move(runtime), hs = std::move(handles)]() mutable {
+        hs.clear();
+        rt.reset();
+      }).detach();
+      return;
+    }
     // Last reference dropped without stop(): close with the GIL released, as the runtime's
     // thread may be waiting for it in an on_change callback.
     if (Py_IsInitialized() && PyGILState_Check()) {

@@ -162,6 +162,7 @@ def test_context_manager_stops_and_components_of_a_stopped_loader_raise(world):
         pool = loader.get_component("memory_pool")
         kept = pool.allocate(64)
     assert not loader.running
+    assert loader.get_component_status()["loader_running"] is False
     with pytest.raises(selfheal.Error, match="stopped"):
         window.add_frame(bytes(16), 4, 4)
     with pytest.raises(selfheal.Error, match="stopped"):
@@ -281,9 +282,11 @@ def test_errors_unknown_component_bad_mode_bad_manifest(world, loader):
         selfheal.get_component_loader(world.manifest).status()
 
 
-def test_on_change_callback_exceptions_do_not_propagate(world, loader):
-    # Without a daemon nothing switches: registering works; the heal test sees callbacks run.
+def test_on_change_needs_a_started_loader(world, loader):
+    # Without a daemon nothing switches: the heal test sees the callbacks run.
     assert isinstance(loader.on_change(lambda component, change: None), int)
+    with pytest.raises(selfheal.Error, match="not started"):
+        selfheal.get_component_loader(world.manifest).on_change(print)
 
 
 def test_heal_mode_builds_the_real_crate_and_serves_rust(world, monkeypatch):
