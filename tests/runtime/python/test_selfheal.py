@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -280,6 +281,45 @@ def test_errors_unknown_component_bad_mode_bad_manifest(world, loader):
         selfheal.get_component_loader(os.path.join(world.root, "missing.yaml")).start()
     with pytest.raises(selfheal.Error, match="not started"):
         selfheal.get_component_loader(world.manifest).status()
+
+
+def test_threads_call_in_parallel_and_stop_waits_for_them(world):
+    loader = selfheal.get_component_loader(world.manifest)
+    loader.start()
+    bloom = loader.get_component("bloom_filter")
+    window = loader.get_component("sliding_window")
+    errors, stopped, counts = [], [], [0] * 4
+    go = threading.Event()
+
+    def worker(n):
+        frame = bytearray(n.to_bytes(1, "little") * (32 * 32))
+        go.wait()
+        i = 0
+        try:
+            while True:
+                key = f"t{n}-{i}"
+                bloom.insert(key)
+                if key not in bloom:
+                    errors.append(key)
+                window.add_frame(frame, 32, 32)
+                i += 1
+                counts[n] = i
+        except selfheal.Error as e:  # the only way out: the loader stopped under it
+            stopped.append(str(e))
+        except Exception as e:  # noqa: BLE001 - any other failure is the test's
+            errors.append(repr(e))
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    go.set()
+    assert eventually(lambda: min(counts) >= 200, 60), counts
+    loader.stop()
+    for t in threads:
+        t.join(30)
+    assert not any(t.is_alive() for t in threads)
+    assert errors == []
+    assert len(stopped) == 4 and all("stopped" in m for m in stopped), stopped
 
 
 def test_on_change_needs_a_started_loader(world, loader):
