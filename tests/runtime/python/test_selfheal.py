@@ -6,6 +6,7 @@ import asyncio
 import gc
 import json
 import os
+import resource
 import shutil
 import tempfile
 import threading
@@ -214,6 +215,17 @@ def test_frames_are_read_in_place(loader):
     sliced = window.add_frame(memoryview(big)[100:100 + 4096], 64, 64)
     assert sliced.frame_hash == window.add_frame(bytes(big[100:100 + 4096]), 64, 64).frame_hash
     assert 0.0 <= sliced.confidence <= 1.0
+
+
+def test_a_large_frame_is_not_copied(loader):
+    window = loader.get_component("sliding_window")
+    frame = np.full((8192, 8192), 3, dtype=np.uint8)  # 64 MiB, touched
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    window.add_frame(frame, 8192, 8192)
+    window.add_frame(memoryview(frame), 8192, 8192)
+    # A copy would raise the peak RSS by 64 MiB (as bytes(frame) does); allow a little noise.
+    grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak) / 1024
+    assert grown_mib < 16, f"peak RSS grew by {grown_mib:.0f} MiB during add_frame"
 
 
 def test_non_contiguous_and_missized_frames_are_refused(loader):
