@@ -7,7 +7,9 @@ import gc
 import json
 import os
 import resource
+import sys
 import shutil
+import subprocess
 import tempfile
 import threading
 import time
@@ -386,3 +388,18 @@ def test_heal_mode_builds_the_real_crate_and_serves_rust(world, monkeypatch):
         assert status["mode"] == "heal" and status["reason"] == ""
     finally:
         loader.stop()
+
+
+def test_the_installed_module_finds_the_installed_runtime(tmp_path):
+    prefix = tmp_path / "prefix"
+    for component in ("runtime", "python"):
+        subprocess.run(["cmake", "--install", os.environ["SELFHEAL_BINARY_DIR"], "--prefix", str(prefix),
+                        "--component", component], check=True, capture_output=True)
+    site = prefix / "lib/python3/dist-packages"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "LD_LIBRARY_PATH")}
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import selfheal; print(selfheal.__file__); "
+            "print([l.split()[-1] for l in open('/proc/self/maps') if 'libselfheal.so' in l][0])")
+    out = subprocess.run([sys.executable, "-c", code, str(site)], env=env, check=True, capture_output=True,
+                         text=True).stdout.split()
+    assert out[0].startswith(str(site)), out
+    assert os.path.realpath(out[1]) == os.path.realpath(prefix / "lib/libselfheal.so.1.0.0"), out
