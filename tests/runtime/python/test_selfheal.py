@@ -7,9 +7,9 @@ import gc
 import json
 import os
 import resource
-import sys
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
