@@ -265,10 +265,9 @@ struct Completed {
 
 class Loader {
  public:
+  // Dropped without stop(): the session closes when its last component is gone (~Session), or
+  // at interpreter exit (close_all_sessions).
   Loader(std::string manifest, selfheal::Mode mode) : manifest_(std::move(manifest)), mode_(mode) {}
-  ~Loader() {
-    // Dropped without stop(): the session closes when its last component is gone (~Session).
-  }
 
   // Opens the runtime synchronously and returns an already-complete awaitable. Runtime::open only
   // reads the manifest and loads the plugins (probing them in a child); healing and following run
@@ -527,15 +526,23 @@ PYBIND11_MODULE(selfheal, m) {
            py::arg("manifest"), py::arg("mode") = "follow")
       .def("start", [](py::object self) { return self.cast<Loader&>().start(self); },
            "Opens the runtime; returns an already-complete awaitable (`await loader.start()` works too).")
-      .def("stop", &Loader::stop)
+      .def("stop", &Loader::stop,
+           "Closes the runtime, waiting for calls in flight; its components and buffers raise selfheal.Error "
+           "afterwards. BufferError while a pool buffer's memoryview is alive.")
       .def_property_readonly("running", &Loader::running)
       .def_property_readonly("mode", &Loader::mode_name)
       .def_property_readonly("manifest", &Loader::manifest)
-      .def("get_component", &Loader::get_component, py::arg("name"))
-      .def("get_component_status", &Loader::get_component_status)
-      .def("status", &Loader::status)
-      .def("on_change", &Loader::on_change, py::arg("callback"))
-      .def("serve_http", &Loader::serve_http, py::arg("listen") = "127.0.0.1:0")
+      .def("get_component", &Loader::get_component, py::arg("name"),
+           "The manifest's component `name`: a BloomFilter, SlidingWindow or MemoryPool (by its kind).")
+      .def("get_component_status", &Loader::get_component_status,
+           "The original's {loader_running, check_interval_seconds, components} plus mode, daemon_running, "
+           "daemon_pid and reason.")
+      .def("status", &Loader::status, "The runtime's Status::to_json() as a dict.")
+      .def("on_change", &Loader::on_change, py::arg("callback"),
+           "callback(component, change) on the runtime's thread after each switch, GIL held; its exceptions "
+           "go to sys.unraisablehook. Returns an id.")
+      .def("serve_http", &Loader::serve_http, py::arg("listen") = "127.0.0.1:0",
+           "Heal mode: serves selfheal's HTTP API from this process; returns \"host:port\".")
       .def("__enter__", [](py::object self) {
         self.cast<Loader&>().start(self);
         return self;
