@@ -142,35 +142,33 @@ class KeyView {
   std::string_view key_;
 };
 
-template <class H>
-H& handle_in(Session& s, const std::string& name) {
-  // Called under the session's shared lock with the runtime open: the node exists.
-  return std::get<H>(s.handles.find(name)->second);
-}
-
+// A component holds its session and a pointer to its handle in the session's map: valid while the
+// session's runtime is open, which with_runtime checks under the session's lock before each call.
 struct PyBloomFilter {
   std::shared_ptr<Session> session;
   std::string name;
+  selfheal::BloomFilter* handle;
 
   bool insert(py::handle key) {
     KeyView k(key);
-    return with_runtime(*session, [&] { return handle_in<selfheal::BloomFilter>(*session, name).insert(k.get()); });
+    return with_runtime(*session, [&] { return handle->insert(k.get()); });
   }
   bool contains(py::handle key) {
     KeyView k(key);
-    return with_runtime(*session, [&] { return handle_in<selfheal::BloomFilter>(*session, name).contains(k.get()); });
+    return with_runtime(*session, [&] { return handle->contains(k.get()); });
   }
   std::uint64_t item_count() {
-    return with_runtime(*session, [&] { return handle_in<selfheal::BloomFilter>(*session, name).item_count(); });
+    return with_runtime(*session, [&] { return handle->item_count(); });
   }
   void clear() {
-    with_runtime(*session, [&] { handle_in<selfheal::BloomFilter>(*session, name).clear(); });
+    with_runtime(*session, [&] { handle->clear(); });
   }
 };
 
 struct PySlidingWindow {
   std::shared_ptr<Session> session;
   std::string name;
+  selfheal::SlidingWindow* handle;
 
   // The frame's memory is read in place (no copy): a C-contiguous buffer of exactly
   // width * height * channels bytes (any item type: its bytes are the pixels).
@@ -193,16 +191,16 @@ struct PySlidingWindow {
                             " needs " + std::to_string(expected) + " bytes");
     const selfheal::Frame f{{static_cast<const std::uint8_t*>(view.buf), static_cast<std::size_t>(view.len)},
                             width, height, channels, timestamp_us};
-    return with_runtime(*session, [&] { return handle_in<selfheal::SlidingWindow>(*session, name).add_frame(f); });
+    return with_runtime(*session, [&] { return handle->add_frame(f); });
   }
   void clear() {
-    with_runtime(*session, [&] { handle_in<selfheal::SlidingWindow>(*session, name).clear(); });
+    with_runtime(*session, [&] { handle->clear(); });
   }
 };
 
 struct PyPoolBuffer {
   std::shared_ptr<Session> session;
-  std::string pool;
+  selfheal::MemoryPool* pool;
   selfheal::PoolBuffer buffer;
   bool released = false;
   long exports = 0;  // live buffer exports of this object (GIL held)
@@ -214,17 +212,18 @@ struct PyPoolBuffer {
                              std::to_string(exports) +
                              " exported view(s): release them first (memoryview.release() or del)");
     released = true;  // even when the session is stopped: the pool and its memory are gone then
-    with_runtime(*session, [&] { handle_in<selfheal::MemoryPool>(*session, pool).release(buffer); });
+    with_runtime(*session, [&] { pool->release(buffer); });
   }
 };
 
 struct PyMemoryPool {
   std::shared_ptr<Session> session;
   std::string name;
+  selfheal::MemoryPool* handle;
 
   PyPoolBuffer allocate(std::size_t bytes) {
-    auto b = with_runtime(*session, [&] { return handle_in<selfheal::MemoryPool>(*session, name).allocate(bytes); });
-    return PyPoolBuffer{session, name, b, false, 0};
+    auto b = with_runtime(*session, [&] { return handle->allocate(bytes); });
+    return PyPoolBuffer{session, handle, b, false, 0};
   }
 };
 
@@ -313,37 +312,32 @@ class Loader {
 
   py::object get_component(const std::string& name) {
     auto& s = open_session();
-    enum class Kind { none, bloom, window, pool } kind = Kind::none;
+    using Handle = std::variant<selfheal::BloomFilter, selfheal::SlidingWindow, selfheal::MemoryPool>;
+    Handle* handle = nullptr;
     {
       py::gil_scoped_release nogil;
       std::unique_lock lock(s.mutex);
       if (!s.runtime) throw_stopped(s);
       if (auto it = s.handles.find(name); it != s.handles.end()) {
-        kind = it->second.index() == 0 ? Kind::bloom : it->second.index() == 1 ? Kind::window : Kind::pool;
+        handle = &it->second;
       } else {
         // The kind comes from the manifest: each getter throws for a component of another kind.
-        try {
-          s.handles.emplace(name, s.runtime->bloom_filter(name));
-          kind = Kind::bloom;
-        } catch (const Error&) {
-        }
-        if (kind == Kind::none) try {
-            s.handles.emplace(name, s.runtime->sliding_window(name));
-            kind = Kind::window;
+        auto add = [&](auto get) {
+          if (handle) return;
+          try {
+            handle = &s.handles.emplace(name, get()).first->second;
           } catch (const Error&) {
           }
-        if (kind == Kind::none) try {
-            s.handles.emplace(name, s.runtime->memory_pool(name));
-            kind = Kind::pool;
-          } catch (const Error&) {
-          }
+        };
+        add([&] { return s.runtime->bloom_filter(name); });
+        add([&] { return s.runtime->sliding_window(name); });
+        add([&] { return s.runtime->memory_pool(name); });
       }
     }
-    switch (kind) {
-      case Kind::bloom: return py::cast(PyBloomFilter{session_, name});
-      case Kind::window: return py::cast(PySlidingWindow{session_, name});
-      case Kind::pool: return py::cast(PyMemoryPool{session_, name});
-      case Kind::none: break;
+    if (handle) {
+      if (auto* h = std::get_if<selfheal::BloomFilter>(handle)) return py::cast(PyBloomFilter{session_, name, h});
+      if (auto* h = std::get_if<selfheal::SlidingWindow>(handle)) return py::cast(PySlidingWindow{session_, name, h});
+      return py::cast(PyMemoryPool{session_, name, &std::get<selfheal::MemoryPool>(*handle)});
     }
     throw Error("selfheal: no component " + name + " in " + manifest_ +
                 " (the components are the manifest's `components:`; or none of its implementations works: see the "
