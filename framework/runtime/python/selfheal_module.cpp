@@ -257,6 +257,53 @@ void pool_buffer_releasebuffer(PyObject* self, Py_buffer*) {
   --b.session->exported_views;
 }
 
+// The bloom filter's per-key calls, as plain CPython methods (METH_O, sq_contains): pybind11's
+// generic dispatcher (argument vectors, a type lookup by name for `self`) cost more than the
+// call into the runtime; bench/python_overhead.py measures what is left.
+py::handle g_error_type;  // selfheal.Error
+
+PyBloomFilter* bloom_self(PyObject* self) {
+  // The class is final (no Python subclass), so `self` has one value: pybind11's fast path.
+  auto vh = reinterpret_cast<py::detail::instance*>(self)->get_value_and_holder();
+  return vh.holder_constructed() ? vh.value_ptr<PyBloomFilter>() : nullptr;
+}
+
+// -1 with a Python error set, else 0 or 1.
+template <bool Insert>
+int bloom_call(PyObject* self, PyObject* key) noexcept {
+  try {
+    auto* b = bloom_self(self);
+    if (!b) {
+      PyErr_SetString(PyExc_TypeError, "selfheal: an uninitialised BloomFilter");
+      return -1;
+    }
+    return (Insert ? b->insert(key) : b->contains(key)) ? 1 : 0;
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (py::builtin_exception& e) {
+    e.set_error();
+  } catch (const Error& e) {
+    PyErr_SetString(g_error_type.ptr(), e.what());
+  } catch (const std::exception& e) {
+    PyErr_SetString(PyExc_RuntimeError, e.what());
+  } catch (...) {
+    PyErr_SetString(PyExc_RuntimeError, "selfheal: unknown C++ exception");
+  }
+  return -1;
+}
+
+template <bool Insert>
+PyObject* bloom_method(PyObject* self, PyObject* key) noexcept {
+  const int r = bloom_call<Insert>(self, key);
+  if (r < 0) return nullptr;
+  return PyBool_FromLong(r);
+}
+
+PyMethodDef g_bloom_methods[] = {
+    {"insert", bloom_method<true>, METH_O, "insert(key): True when the key (str or bytes-like) was (probably) new."},
+    {"contains", bloom_method<false>, METH_O, "contains(key): True when the key (str or bytes-like) was (probably) inserted."},
+};
+
 // An awaitable that is already complete: `await loader.start()` gives the loader.
 struct Completed {
   py::object value;
@@ -474,11 +521,17 @@ PYBIND11_MODULE(selfheal, m) {
                ", window_size=" + std::to_string(r.window_size) + ")";
       });
 
-  py::class_<PyBloomFilter>(m, "BloomFilter")
-      .def("insert", &PyBloomFilter::insert, py::arg("key"), "True when the key was (probably) new.")
-      .def("contains", &PyBloomFilter::contains, py::arg("key"))
-      .def("__contains__", &PyBloomFilter::contains)
-      .def_property_readonly("item_count", &PyBloomFilter::item_count)
+  g_error_type = m.attr("Error");
+  py::class_<PyBloomFilter> bloom(m, "BloomFilter", py::is_final(), py::custom_type_setup([](PyHeapTypeObject* heap_type) {
+                                    heap_type->as_sequence.sq_contains = bloom_call<false>;
+                                    heap_type->ht_type.tp_as_sequence = &heap_type->as_sequence;
+                                  }));
+  for (auto& def : g_bloom_methods) {
+    auto descr = py::reinterpret_steal<py::object>(PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(bloom.ptr()), &def));
+    if (!descr) throw py::error_already_set();
+    bloom.attr(def.ml_name) = descr;
+  }
+  bloom.def_property_readonly("item_count", &PyBloomFilter::item_count)
       .def("clear", &PyBloomFilter::clear)
       .def_readonly("name", &PyBloomFilter::name);
 
