@@ -319,7 +319,7 @@ class Loader {
   // reads the manifest and loads the plugins (probing them in a child); healing and following run
   // on the runtime's own threads afterwards. So there is nothing left to await, and one code path
   // serves asyncio (`await loader.start()`) and plain code (`loader.start()`), with errors raised
-  // at the call in both.
+  // at the call in both. Not a coroutine: a plain call leaves no "never awaited" warning.
   Completed start(py::object self) {
     if (!session_ || !session_->runtime) {
       auto s = std::make_shared<Session>();
