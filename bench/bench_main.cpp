@@ -23,6 +23,10 @@ int main(int argc, char** argv) {
       reporter, {
                     {"bloom contains: through the handle / direct call", "BM_BloomContains_Handle",
                      "BM_BloomContains_Direct", "<= 1.05"},
+                    {"bloom contains: runtime C++ handle (libselfheal) / direct call",
+                     "BM_BloomContains_RuntimeHandle", "BM_BloomContains_Direct", "<= 1.05"},
+                    {"bloom contains: C ABI / runtime C++ handle", "BM_BloomContains_CAbi",
+                     "BM_BloomContains_RuntimeHandle", "<= 1.10"},
                     {"bloom insert: new / old (format 1, XXH64)", "BM_BloomInsert_New",
                      "BM_BloomInsert_Old", "<= 0.6"},
                     {"bloom positive query: new / old", "BM_BloomPositive_New",

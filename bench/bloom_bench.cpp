@@ -1,11 +1,17 @@
 // Bloom filter: through the handle vs a direct call; the current filter vs the format-1 filter it
 // replaced (tests/components/support/legacy_bloom_v1.hpp) on the same keys; vs std::unordered_set;
 // vs the floor of one XXH3 hash plus one random cache-line read; vs the machine's random
-// cache-line access rate. Keys are read in order (the key array is 1M strings: walking it
+// cache-line access rate; the runtime's C++ handle and its C ABI vs the direct call. Keys are read in order (the key array is 1M strings: walking it
 // with a large stride would add two cache misses per query that belong to the benchmark, not to
 // the filter); the filter block each key hashes to is still random.
 #include <benchmark/benchmark.h>
+#include <selfheal/runtime.hpp>
+#include <selfheal/selfheal.h>
+#include <unistd.h>
 #include <xxhash.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include <random>
 #include <string>
@@ -171,5 +177,67 @@ void BM_RandomCacheLine(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_RandomCacheLine);
+
+}  // namespace
+
+// --- the runtime as an application calls it (framework/runtime) -----------------------------
+// The same C++ implementation (its plugin, follow mode with no daemon) with the same 1M keys,
+// through the runtime's C++ handle and through the C ABI: compared with BM_BloomContains_Direct.
+namespace {
+
+std::shared_ptr<Runtime> bench_runtime() {
+  static const std::shared_ptr<Runtime> rt = [] {
+    const auto dir = std::filesystem::temp_directory_path() / ("selfheal-bench-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto manifest = dir / "plugins.yaml";
+    std::ofstream(manifest) << "version: 1\nsettings:\n  state_dir: " << (dir / "state").string()
+                            << "\n  plugin_dir: " << SELFHEAL_BENCH_PLUGIN_DIR
+                            << "\nplugins:\n  components:\n"
+                               "    - {name: bloom_filter_cpp, library: component-bloom-filter-cpp.so}\n"
+                               "components:\n  bloom_filter:\n    implementations: {cpp: bloom_filter_cpp}\n"
+                               "    config: {expected_items: 1000000, false_positive_rate: 0.01}\n";
+    auto opened = Runtime::open({.manifest = manifest, .mode = Mode::follow, .log = [](std::string_view) {}});
+    auto bloom = opened->bloom_filter();
+    for (const auto& k : keys()) bloom.insert(k);
+    return opened;
+  }();
+  return rt;
+}
+
+void BM_BloomContains_RuntimeHandle(benchmark::State& state) {
+  BloomFilter bloom = bench_runtime()->bloom_filter();
+  std::size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(bloom.contains(keys()[i]));
+    i = i + 1 == kItems ? 0 : i + 1;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_BloomContains_RuntimeHandle);
+
+void BM_BloomContains_CAbi(benchmark::State& state) {
+  selfheal_runtime* rt = nullptr;
+  selfheal_bloom* bloom = nullptr;
+  bench_runtime();  // filled once, shared: the C runtime below serves the same manifest
+  const auto manifest = bench_runtime()->manifest().string();
+  if (selfheal_open(manifest.c_str(), SELFHEAL_MODE_FOLLOW, SELFHEAL_ABI_VERSION, &rt) != SELFHEAL_OK ||
+      selfheal_bloom_get(rt, nullptr, &bloom) != SELFHEAL_OK) {
+    state.SkipWithError(selfheal_last_error());
+    return;
+  }
+  for (const auto& k : keys()) selfheal_bloom_insert(bloom, k.data(), k.size(), nullptr);
+  std::size_t i = 0;
+  int found = 0;
+  for (auto _ : state) {
+    const auto& k = keys()[i];
+    benchmark::DoNotOptimize(selfheal_bloom_contains(bloom, k.data(), k.size(), &found));
+    benchmark::DoNotOptimize(found);
+    i = i + 1 == kItems ? 0 : i + 1;
+  }
+  selfheal_bloom_free(bloom);
+  selfheal_close(rt);
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_BloomContains_CAbi);
 
 }  // namespace

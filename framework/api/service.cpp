@@ -28,6 +28,7 @@ std::shared_ptr<Host> Service::make_host(Manifest manifest) {
   o.log_sink = sink_;
   o.probe_program = options_.probe_program;
   sink_->set_min_level(parse_log_level(manifest.settings.log_level));
+  sink_->set_format(parse_log_format(manifest.settings.log_format).value_or(LogFormat::text));
   return std::make_shared<Host>(std::move(manifest), o);
 }
 

@@ -20,6 +20,14 @@ void print_attempts(const FixOutcome& f) {
   }
 }
 
+// The host's log on stderr at the manifest's level and in its format (settings.log_format).
+Host::Options logging_options(const Manifest& manifest) {
+  Host::Options options;
+  options.log_sink = std::make_shared<LogSink>(parse_log_level(manifest.settings.log_level));
+  options.log_sink->set_format(parse_log_format(manifest.settings.log_format).value_or(LogFormat::text));
+  return options;
+}
+
 int fix_exit_code(const FixOutcome& f) {
   if (!f.success) return kFailure;
   return f.attempts.empty() ? kOk : kFixed;
@@ -32,7 +40,8 @@ int run_one_fix(const Args& args, FixRequest request, Report report) {
   auto manifest = load_or_report(args);
   if (!manifest) return kInvalidManifest;
   if (!crate_is_known(*manifest, args)) return kUsage;
-  Host host(std::move(*manifest), {});
+  auto options = logging_options(*manifest);
+  Host host(std::move(*manifest), options);
   request.crate = args.option("crate").value_or("");
   return report(host.healer().fix(std::move(request)));
 }
@@ -48,7 +57,7 @@ int run_diagnose(const Args& args) {
   auto manifest = load_or_report(args);
   if (!manifest) return kInvalidManifest;
   if (!crate_is_known(*manifest, args)) return kUsage;
-  Host::Options options;
+  Host::Options options = logging_options(*manifest);
   options.read_only = true;  // diagnosing only looks: a read-only state folder is fine
   Host host(std::move(*manifest), options);
   auto report = host.healer().diagnose(args.option("crate").value_or(""));
@@ -109,7 +118,7 @@ int run_status(const Args& args) {
   status.total_fix_attempts = totals.attempts;
   status.success_rate =
       totals.attempts ? static_cast<double>(totals.successes) / totals.attempts : 0.0;
-  status.last_successful_build = totals.last_success;
+  status.last_successful_build = totals.last_successful_build;
   status.recent_fixes = history.recent(10);
   if (args.has("json")) {
     std::cout << json_text(status_json(status)) << "\n";

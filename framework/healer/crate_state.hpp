@@ -19,6 +19,9 @@ struct Healer::CrateState {
   // do not retry it (it cannot converge) until the diagnosis changes. Empty: none.
   std::string stuck;
   std::mutex diagnose_mutex;  // a diagnoser never runs concurrently with itself
+  // The last diagnosis's issue type, "healthy" or "degraded" (guarded by diagnose_mutex), to log
+  // each change once. Empty: not diagnosed yet.
+  std::string last_verdict;
 };
 
 // What identifies a diagnosis for "did the fix change anything": type, summary and evidence.

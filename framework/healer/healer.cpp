@@ -65,6 +65,27 @@ DiagnosisReport Healer::diagnose(const std::string& crate_name) {
     crate = &crate_state(crate_name);
   }
   std::lock_guard serial(crate->diagnose_mutex);
+  auto report = run_diagnosers(*crate);
+  // Every change of the verdict, once: what an operator reads back to see when a crate broke.
+  const std::string verdict = report.diagnosis ? report.diagnosis->issue_type
+                              : report.failed_diagnosers.empty() ? "healthy"
+                                                                 : "degraded";
+  const bool first = crate->last_verdict.empty();
+  if (verdict != crate->last_verdict && (!first || verdict != "healthy")) {
+    LogFields fields;
+    fields.add("crate", report.crate)
+        .add("issue_type_before", first ? std::string("unknown") : crate->last_verdict)
+        .add("issue_type_after", verdict);
+    if (report.diagnosis) fields.add("diagnoser", report.diagnoser).add("summary", report.diagnosis->summary);
+    log_.event(report.diagnosis ? LogLevel::warning : LogLevel::info,
+               "diagnosis of " + report.crate + " changed: " + verdict, fields);
+  }
+  crate->last_verdict = verdict;
+  return report;
+}
+
+DiagnosisReport Healer::run_diagnosers(CrateState& state) {
+  CrateState* crate = &state;
   DiagnosisReport report;
   report.crate = crate->paths.name;
   for (const auto& entry : plugins_.diagnosers) {
@@ -292,7 +313,7 @@ HealerStatus Healer::status(std::size_t recent) {
     auto totals = history_.totals();
     s.total_fix_attempts = totals.attempts;
     s.success_rate = totals.attempts ? static_cast<double>(totals.successes) / totals.attempts : 0.0;
-    s.last_successful_build = totals.last_success;
+    s.last_successful_build = totals.last_successful_build;
     s.recent_fixes = history_.recent(static_cast<std::int64_t>(recent));
   } catch (const std::exception& e) {
     read_error = e.what();  // the status still answers, and says why the history is missing

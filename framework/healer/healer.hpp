@@ -73,11 +73,13 @@ class Healer {
  private:
   struct CrateState;
   CrateState& crate_state(const std::string& name);
+  DiagnosisReport run_diagnosers(CrateState& crate);  // with crate.diagnose_mutex held
   // run_fix.cpp
   FixOutcome run_fix(const FixRequest& request, std::int64_t fix_id, sdk::CancellationToken cancel);
   FixOutcome fix_locked(CrateState& crate, const FixRequest& request, std::int64_t fix_id,
                         const sdk::CancellationToken& cancel);
   std::optional<FixOutcome> recorded_outcome(std::int64_t fix_id);
+  void log_outcome(const FixOutcome& out, const FixRequest& request, std::chrono::milliseconds duration);
   void record_attempt(FixAttempt& attempt);  // a failed write is logged and counted, never thrown
   void note_history_error(const std::string& error);
   struct StrategyRun {

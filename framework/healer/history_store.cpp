@@ -217,12 +217,14 @@ HistoryTotals HistoryStore::totals() const {
   if (!has_attempts_) return t;
   Statement s(db_,
               "SELECT count(*), coalesce(sum(success),0),"
-              " (SELECT max(started_at_ms) FROM fix_attempts WHERE success=1) FROM fix_attempts",
+              " (SELECT max(started_at_ms + duration_ms) FROM fix_attempts WHERE CASE WHEN"
+              " json_valid(details) THEN json_extract(details, '$.built_artifact') END = 1)"
+              " FROM fix_attempts",
               "read " + file_.string());
   if (sqlite3_step(s.get()) == SQLITE_ROW) {
     t.attempts = s.integer(0);
     t.successes = s.integer(1);
-    if (sqlite3_column_type(s.get(), 2) != SQLITE_NULL) t.last_success = from_ms(s.integer(2));
+    if (sqlite3_column_type(s.get(), 2) != SQLITE_NULL) t.last_successful_build = from_ms(s.integer(2));
   }
   return t;
 }
@@ -230,7 +232,11 @@ HistoryTotals HistoryStore::totals() const {
 std::int64_t HistoryStore::next_fix_id() {
   std::lock_guard lock(mutex_);
   if (!has_attempts_) return 1;
-  Statement s(db_, "SELECT coalesce(max(fix_id),0) + 1 FROM fix_attempts", "read " + file_.string());
+  Statement s(db_,
+              has_fixes_ ? "SELECT max(m) + 1 FROM (SELECT coalesce(max(fix_id),0) AS m FROM fix_attempts"
+                           " UNION ALL SELECT coalesce(max(fix_id),0) FROM fixes)"
+                         : "SELECT coalesce(max(fix_id),0) + 1 FROM fix_attempts",
+              "read " + file_.string());
   return sqlite3_step(s.get()) == SQLITE_ROW ? s.integer(0) : 1;
 }
 

@@ -36,7 +36,10 @@ struct FixAttempt {
 struct HistoryTotals {
   std::int64_t attempts = 0;
   std::int64_t successes = 0;
-  std::optional<std::chrono::system_clock::time_point> last_success;
+  // When the newest build finished: an attempt whose strategy builds the artifact
+  // (SELFHEAL_STRATEGY_BUILDS_ARTIFACT) and succeeded, marked `built_artifact` in its details by
+  // the healer. Not any successful fix: a fix that switched or freed memory built nothing.
+  std::optional<std::chrono::system_clock::time_point> last_successful_build;
 };
 
 class HistoryStore {
@@ -55,6 +58,7 @@ class HistoryStore {
   std::int64_t record(const FixAttempt& attempt);  // returns the row id
   std::vector<FixAttempt> recent(std::int64_t limit, std::int64_t offset = 0) const;
   HistoryTotals totals() const;
+  // Above every id the history knows, of attempts and of fixes (a healthy fix has no attempt).
   std::int64_t next_fix_id();
   // A fix id no other process sharing this database has or will hand out.
   std::int64_t reserve_fix_id(const std::string& crate);

@@ -1,6 +1,7 @@
 // Healer::run_fix: one fix of one crate under its cross-process lock: diagnose, run the mapped
 // chain, verify each step with a fresh diagnosis, record every attempt and the outcome.
 #include <algorithm>
+#include <utility>
 
 #include "core/value_json.hpp"
 #include "healer/crate_lock.hpp"
@@ -44,7 +45,9 @@ FixOutcome Healer::run_fix(const FixRequest& request, std::int64_t fix_id,
     }
   }
   lock.announce(fix_id);
+  const auto started = env_.clock().now();
   FixOutcome out = fix_locked(*crate, request, fix_id, cancel);
+  log_outcome(out, request, std::chrono::duration_cast<std::chrono::milliseconds>(env_.clock().now() - started));
   // Recorded while the lock is held, so a waiter that gets the lock next finds it.
   try {
     history_.record_outcome(fix_id, encode_outcome(out));
@@ -52,6 +55,33 @@ FixOutcome Healer::run_fix(const FixRequest& request, std::int64_t fix_id,
     note_history_error(e.what());
   }
   return out;
+}
+
+// One event per fix: its issue, last strategy, duration and outcome (and the first compiler
+// error when a build failed), so the log alone tells what the healer did.
+void Healer::log_outcome(const FixOutcome& out, const FixRequest& request,
+                         std::chrono::milliseconds duration) {
+  LogFields fields;
+  fields.add("fix_id", out.fix_id)
+      .add("crate", out.crate)
+      .add("trigger", request.trigger)
+      .add("issue", out.issue_type.value_or("none"))
+      .add("strategy", out.strategy_used.empty() ? std::string("none") : out.strategy_used)
+      .add("success", out.success)
+      .add("duration_ms", static_cast<std::int64_t>(duration.count()))
+      .add("attempts", static_cast<std::int64_t>(out.attempts.size()));
+  if (out.remaining) fields.add("remaining_issue", out.remaining->issue_type);
+  for (const auto& a : out.attempts)
+    if (const auto& first = a.details["first_error"]; first.is_string()) {
+      fields.add("first_error", first.as_string());
+      break;
+    }
+  if (out.error) fields.add("error", *out.error);
+  const std::string what = "fix " + std::to_string(out.fix_id) + " of " + out.crate;
+  if (out.success)
+    log_.event(LogLevel::info, what + (out.attempts.empty() ? ": healthy, nothing to fix" : " succeeded"), fields);
+  else
+    log_.event(LogLevel::warning, what + " failed", fields);
 }
 
 std::optional<FixOutcome> Healer::recorded_outcome(std::int64_t fix_id) {
@@ -135,6 +165,17 @@ FixOutcome Healer::fix_locked(CrateState& crate, const FixRequest& request, std:
   }
   const std::string issue = current.issue_type;
   const std::string initial = report.diagnosis ? diagnosis_signature(*report.diagnosis) : std::string();
+  {
+    std::string strategies;
+    for (const auto& s : chain) strategies += (strategies.empty() ? "" : ",") + s;
+    log_.event(LogLevel::info, "fix " + std::to_string(fix_id) + " of " + crate.paths.name + " started: " + issue,
+               LogFields()
+                   .add("fix_id", fix_id)
+                   .add("crate", crate.paths.name)
+                   .add("trigger", request.trigger)
+                   .add("issue", issue)
+                   .add("strategies", strategies));
+  }
   bool any_succeeded = false;
   for (const auto& strategy : chain) {
     if (cancel.cancelled()) {
@@ -165,6 +206,9 @@ FixOutcome Healer::fix_locked(CrateState& crate, const FixRequest& request, std:
     any_succeeded = any_succeeded || strategy_ok;
     attempt.success = strategy_ok && !after.diagnosis;
     attempt.details.set("strategy_succeeded", strategy_ok);
+    // What status's last_successful_build counts: the build itself succeeded (whatever the
+    // verification found next), not any successful fix.
+    if (strategy_ok && plugins_.builds_artifact(strategy)) attempt.details.set("built_artifact", true);
     if (after.diagnosis) {
       attempt.details.set("remaining_issue", after.diagnosis->issue_type);
       attempt.details.set("remaining_summary", after.diagnosis->summary);
@@ -175,6 +219,22 @@ FixOutcome Healer::fix_locked(CrateState& crate, const FixRequest& request, std:
                                   : "still not healthy: " + after.diagnosis->summary;
     }
     record_attempt(attempt);
+    {
+      LogFields fields;
+      fields.add("fix_id", fix_id)
+          .add("crate", crate.paths.name)
+          .add("issue", attempt.issue_type)
+          .add("strategy", strategy)
+          .add("success", attempt.success)
+          .add("strategy_succeeded", strategy_ok)
+          .add("duration_ms", attempt.duration_ms);
+      if (after.diagnosis) fields.add("remaining_issue", after.diagnosis->issue_type);
+      if (const auto& first = std::as_const(attempt.details)["first_error"]; first.is_string())
+        fields.add("first_error", first.as_string());
+      if (!attempt.error.empty()) fields.add("error", attempt.error);
+      log_.event(attempt.success ? LogLevel::info : LogLevel::warning,
+                 strategy + (strategy_ok ? " finished" : " failed") + " for " + issue, fields);
+    }
     out.attempts.push_back(attempt);
     if (!after.diagnosis) {
       out.success = true;

@@ -97,10 +97,14 @@ json::object fix_json(const FixOutcome& f) {
   o["issue_type"] = f.issue_type ? json::value(*f.issue_type) : json::value(nullptr);
   o["strategy_used"] = f.strategy_used.empty() ? json::value(nullptr) : json::value(f.strategy_used);
   o["error"] = f.error ? json::value(*f.error) : json::value(nullptr);
+  // Every fix that starts has its own id, a healthy one too: its outcome is kept under it
+  // (GET /self-healing/fixes/{id}), so no later fix may reuse it (HistoryStore::next_fix_id).
   o["fix_id"] = f.fix_id;
   o["crate"] = f.crate;
   o["message"] = f.message;
-  if (f.remaining) o["remaining_issue"] = f.remaining->issue_type;
+  // What a fresh diagnosis still found after a fix that did not succeed; null otherwise (always
+  // present, as `error` is, so clients test one shape). A success has nothing remaining.
+  o["remaining_issue"] = !f.success && f.remaining ? json::value(f.remaining->issue_type) : json::value(nullptr);
   o["attempts"] = attempts_json(f.attempts);
   return o;
 }

@@ -22,7 +22,8 @@ std::string iso_time(std::chrono::system_clock::time_point t);  // "2025-09-15T1
 boost::json::object diagnosis_json(const DiagnosisReport& report);
 // "" when every diagnoser ran; else why the crate cannot be called healthy, naming them.
 std::string failed_diagnosers_summary(const DiagnosisReport& report);
-// {success, issue_type, strategy_used, error} (+ fix_id, crate, message, attempts)
+// {success, issue_type, strategy_used, error} (+ fix_id, crate, message, remaining_issue, attempts)
+// Every field is documented in docs/api.md.
 boost::json::object fix_json(const FixOutcome& outcome);
 // {success, message} (+ fix_id, error, attempts)
 boost::json::object clean_build_json(const FixOutcome& outcome);

@@ -49,6 +49,7 @@ struct ManifestSettings {
   std::filesystem::path state_dir;              // absolute
   std::filesystem::path plugin_dir;             // absolute; where relative `library:` paths start
   std::string log_level = "info";               // debug | info | warning | error
+  std::string log_format = "text";              // text (key=value fields) | json (one object a line)
   std::uint64_t min_free_memory_bytes = 256ull << 20;
   std::uint64_t min_free_disk_bytes = 512ull << 20;
   unsigned build_jobs = 0;                           // 0: cargo's default

@@ -110,6 +110,18 @@ void read_log_level(ReadContext& ctx, const Field& field, std::string& out) {
       "expected one of " + join(kLevels) + ", got '" + *v + "'" + did_you_mean(*v, kLevels));
 }
 
+void read_log_format(ReadContext& ctx, const Field& field, std::string& out) {
+  static const std::vector<std::string> kFormats{"text", "json"};
+  auto v = read_string(ctx.diag, field);
+  if (!v) return;
+  if (*v == "text" || *v == "json") {
+    out = *v;
+    return;
+  }
+  ctx.diag.error(value_mark(field), field.key,
+                 "expected one of " + join(kFormats) + ", got '" + *v + "'" + did_you_mean(*v, kFormats));
+}
+
 void read_build_cache(ReadContext& ctx, const Field& field, BuildCacheSettings& cache) {
   static const std::vector<std::string> kModes{"auto", "off"};
   auto v = read_string(ctx.diag, field);
@@ -161,7 +173,7 @@ void read_settings(ReadContext& ctx, const Field* field, ManifestSettings& s) {
   }
   MapReader map(ctx.diag, *field);
   map.allow_only({"check_interval", "max_retries", "build_timeout", "backoff", "state_dir",
-                  "plugin_dir", "log_level", "min_free_memory_mb", "min_free_disk_mb", "build_jobs",
+                  "plugin_dir", "log_level", "log_format", "min_free_memory_mb", "min_free_disk_mb", "build_jobs",
                   "toolchain_path", "http", "auto_fix", "watch_debounce_ms",
                   "build_cache", "build_cache_dir"});
   auto integer = [&](const char* name, std::int64_t min, std::int64_t max, auto store) {
@@ -185,6 +197,7 @@ void read_settings(ReadContext& ctx, const Field* field, ManifestSettings& s) {
   path("plugin_dir", s.plugin_dir);
   apply_folder_overrides(ctx, s);
   if (const Field* f = map.find("log_level")) read_log_level(ctx, *f, s.log_level);
+  if (const Field* f = map.find("log_format")) read_log_format(ctx, *f, s.log_format);
   integer("min_free_memory_mb", 0, kMaxMegabytes,
           [&](std::int64_t v) { s.min_free_memory_bytes = static_cast<std::uint64_t>(v) << 20; });
   integer("min_free_disk_mb", 0, kMaxMegabytes,

@@ -53,7 +53,10 @@ void SlidingWindow::clear() {
 PoolBuffer MemoryPool::allocate(std::size_t bytes) {
   auto r = handle_->call([&](sdk::MemoryPool& p) { return p.allocate(bytes); });
   if (!r.ok()) {
-    if (callers_error(r.status())) throw Error(name_ + ": " + r.status().message);
+    if (callers_error(r.status()))
+      throw Error(name_ + ": " + r.status().message, r.status().code == sdk::Errc::out_of_memory
+                                                         ? Error::Kind::out_of_memory
+                                                         : Error::Kind::invalid_argument);
     runtime_of(keep_).call_failed(name_, r.status().message);
   }
   return PoolBuffer{r.value().data, r.value().size, r.value().id};
@@ -62,7 +65,8 @@ PoolBuffer MemoryPool::allocate(std::size_t bytes) {
 void MemoryPool::release(const PoolBuffer& buffer) {
   const sdk::Buffer b{buffer.data, buffer.size, buffer.id};
   auto st = handle_->call([&](sdk::MemoryPool& p) { return p.release(b); });
-  if (!st.ok()) throw Error(name_ + ": " + st.message);  // a buffer it does not know: the caller's mistake
+  // A buffer it does not know: the caller's mistake.
+  if (!st.ok()) throw Error(name_ + ": " + st.message, Error::Kind::invalid_argument);
 }
 
 namespace {
@@ -73,7 +77,8 @@ ComponentHandle<Interface>* find_handle(const Runtime& rt, ComponentLoader& load
   auto* h = loader.handle<Interface>(std::string(name));
   if (!h)
     throw Error("no component " + std::string(name) + " of kind " + kind + " in " + rt.manifest().string() +
-                " (or none of its implementations works: see the log)");
+                " (or none of its implementations works: see the log)",
+                Error::Kind::not_found);
   return h;
 }
 

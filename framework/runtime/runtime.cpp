@@ -41,7 +41,7 @@ void open_heal(Runtime::Impl& impl) {
     throw Error(std::string("cannot start the healer: ") + e.what());
   }
   if (!impl.host->manifest_errors().empty())
-    throw Error(errors_text(impl.host->manifest_errors()));
+    throw Error(errors_text(impl.host->manifest_errors()), Error::Kind::manifest);
   impl.components = &impl.host->components();
   impl.host->start();
 }
@@ -58,7 +58,7 @@ void open_follow(Runtime::Impl& impl) {
     if (r.status != LoadStatus::loaded)
       impl.log->error("plugin " + r.spec.name + " " + to_string(r.status) + ": " + r.error);
   if (auto errors = check_component_mapping(impl.manifest, impl.plugins); !errors.empty())
-    throw Error(errors_text(errors));
+    throw Error(errors_text(errors), Error::Kind::manifest);
   auto* loader = impl.plugin_loader.get();
   impl.follow = std::make_unique<FollowSource>(
       impl.manifest, [loader](const std::filesystem::path& library) { return loader->probe_library(library); },
@@ -90,8 +90,12 @@ Runtime::Runtime(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Runtime::~Runtime() = default;
 
 std::shared_ptr<Runtime> Runtime::open(const OpenOptions& options) {
+  if (options.compiled_major != kRuntimeVersionMajor)
+    throw Error("this application was compiled against selfheal runtime " +
+                std::to_string(options.compiled_major) + ".x; this libselfheal is " +
+                std::to_string(kRuntimeVersionMajor) + "." + std::to_string(kRuntimeVersionMinor));
   auto load = load_manifest(options.manifest);
-  if (!load.manifest) throw Error(errors_text(load.errors));
+  if (!load.manifest) throw Error(errors_text(load.errors), Error::Kind::manifest);
   auto impl = std::make_unique<Impl>();
   impl->mode = options.mode;
   impl->manifest = std::move(*load.manifest);
@@ -190,7 +194,7 @@ std::string Runtime::serve_http(const std::string& listen) {
 
 void Runtime::call_failed(const std::string& component, const std::string& what) const {
   impl_->components->record_call_error(component);
-  throw Error(component + ": " + what);
+  throw Error(component + ": " + what, Error::Kind::component);
 }
 
 }  // namespace selfheal

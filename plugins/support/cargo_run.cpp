@@ -147,6 +147,17 @@ sdk::FixResult build_fix_result(const sdk::Context& context, const BuildRun& bui
   else if (run.signal != 0) fix.error = what + " was killed by signal " + std::to_string(run.signal);
   else if (run.exit_code != 0) fix.error = what + " failed with exit code " + std::to_string(run.exit_code);
   else fix.error = what + " finished but " + context.crate().artifact.string() + " is missing";
+  // The first compiler error (as build_failed reports it), for the host's log and the history.
+  if (run.started && run.exit_code != 0) {
+    const auto output = parse_cargo_output(read_build_output(context.crate()));
+    if (!output.errors.empty()) {
+      const auto& e = output.errors.front();
+      fix.details.set("first_error",
+                      (e.file.empty() ? std::string() : e.file + ":" + std::to_string(e.line) + ":" +
+                                                            std::to_string(e.column) + ": ") +
+                          (e.code.empty() ? std::string("error: ") : "error[" + e.code + "]: ") + e.message);
+    }
+  }
   return fix;
 }
 

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <string>
@@ -33,6 +34,10 @@ class RustCoreWorld {
     std::filesystem::remove_all(root_, ec);
   }
 
+  std::string extra_settings;  // YAML lines under settings:
+  // strategy name -> its config (inline YAML map)
+  std::map<std::string, std::string> strategy_config;
+
   std::filesystem::path crate_dir() const { return root_ / "crate"; }
   std::filesystem::path artifact() const { return crate_dir() / "target/release/libselfheal_rust_core.so"; }
   std::filesystem::path manifest_file() const { return root_ / "plugins.yaml"; }
@@ -44,7 +49,7 @@ class RustCoreWorld {
       << "  plugin_dir: " << SELFHEAL_PLUGIN_DIR << "\n"
       << "  check_interval: 1\n  build_timeout: 120\n  max_retries: 3\n"
       << "  backoff: {base: 0.01, cap: 0.05, reset_after: 1}\n"
-      << "  min_free_memory_mb: 0\n  min_free_disk_mb: 0\n  log_level: info\n"
+      << "  min_free_memory_mb: 0\n  min_free_disk_mb: 0\n  log_level: info\n" << extra_settings
       << "crates:\n  - name: rust-core\n    path: " << crate_dir().string()
       << "\n    library: selfheal_rust_core\n    profile: release\n    abi_version: 1\n"
       << "plugins:\n  diagnosers:\n";
@@ -58,7 +63,10 @@ class RustCoreWorld {
     y << "  strategies:\n";
     for (const char* s : {"build", "clean_build", "install_dependencies", "fix_permissions",
                           "free_memory", "install_rust"})
+    {
       y << "    - name: " << s << "\n      library: strategy-" << dashed(s) << ".so\n";
+      if (auto c = strategy_config.find(s); c != strategy_config.end()) y << "      config: " << c->second << "\n";
+    }
     y << "  components:\n";
     for (const char* c : kRustCoreComponents)
       for (const char* impl : {"cpp", "rust"})

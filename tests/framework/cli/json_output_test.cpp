@@ -170,6 +170,7 @@ TEST(CliJson, DiagnoseFixCleanBuildStatusAndHistoryFollowTheCrate) {
   EXPECT_TRUE(fix.at("error").is_null());
   EXPECT_TRUE(field_is(fix, "fix_id", Kind::integer));
   EXPECT_TRUE(field_is(fix, "attempts", Kind::array));
+  EXPECT_TRUE(fix.at("remaining_issue").is_null()) << "fixed, so nothing remains: " << fixed.out;
 
   const auto healthy = run_selfheal({"diagnose", "--json", "--config", config});
   EXPECT_EQ(healthy.exit_code, 0) << healthy.out << healthy.err;
@@ -177,12 +178,19 @@ TEST(CliJson, DiagnoseFixCleanBuildStatusAndHistoryFollowTheCrate) {
   const auto nothing = run_selfheal({"fix", "--config", config});
   EXPECT_EQ(nothing.exit_code, 0) << nothing.out << nothing.err;
   EXPECT_NE(nothing.out.find("tiny: healthy, nothing to fix"), std::string::npos) << nothing.out;
+  // A healthy fix has its own id; no later fix reuses it.
+  const auto healthy_fix = run_selfheal({"fix", "--json", "--config", config});
+  EXPECT_EQ(healthy_fix.exit_code, 0) << healthy_fix.out << healthy_fix.err;
+  const auto healthy_id = json_of(healthy_fix).at("fix_id").to_number<std::int64_t>();
+  EXPECT_GT(healthy_id, fix.at("fix_id").to_number<std::int64_t>());
+  EXPECT_TRUE(json_of(healthy_fix).at("remaining_issue").is_null());
 
   const auto clean = run_selfheal({"clean-build", "--json", "--config", config});
   ASSERT_EQ(clean.exit_code, 5) << clean.out << clean.err;
   const auto rebuilt = json_of(clean);
   EXPECT_EQ(rebuilt.at("success"), true);
   EXPECT_EQ(rebuilt.at("message"), "Clean build completed successfully");
+  EXPECT_GT(rebuilt.at("fix_id").to_number<std::int64_t>(), healthy_id) << "the healthy fix's id is its own";
 
   const auto status_run = run_selfheal({"status", "--json", "--config", config});
   EXPECT_EQ(status_run.exit_code, 0) << status_run.err;

@@ -46,6 +46,7 @@ struct HarnessOptions {
   // What the host's Env says the machine has (FakeHostEnv); unset: what the machine has.
   std::optional<std::uint64_t> free_bytes;
   std::optional<std::uint64_t> memory_available;
+  std::shared_ptr<LogSink> log_sink;  // unset: warnings and errors on stderr
 };
 
 class HealerHarness {
@@ -144,7 +145,7 @@ class HealerHarness {
       }
       Host::Options o;
       o.probe_program = std::filesystem::path(SELFHEAL_BINARY_DIR) / "bin" / "selfheal-probe";
-      o.log_sink = std::make_shared<LogSink>(LogLevel::warning);
+      o.log_sink = options_.log_sink ? options_.log_sink : std::make_shared<LogSink>(LogLevel::warning);
       o.wrap_env = fake_host_env(&env_);
       host_ = std::make_unique<Host>(std::move(*load.manifest), o);
       env_->set_free_bytes(options_.free_bytes);

@@ -49,12 +49,45 @@ TEST(HistoryStore, RecordsReadsBackAndTotals) {
     auto totals = store.totals();
     EXPECT_EQ(totals.attempts, 2);
     EXPECT_EQ(totals.successes, 1);
-    EXPECT_TRUE(totals.last_success);
+    EXPECT_FALSE(totals.last_successful_build) << "a successful fix that built nothing";
   }
   HistoryStore reopened(file);  // survives a restart
   EXPECT_EQ(reopened.totals().attempts, 2);
   EXPECT_EQ(reopened.next_fix_id(), 8);
   EXPECT_EQ(reopened.integrity_check(), "ok");
+  std::filesystem::remove_all(file.parent_path());
+}
+
+TEST(HistoryStore, LastSuccessfulBuildIsWhenTheNewestSuccessfulBuildFinished) {
+  auto file = temp_db();
+  HistoryStore store(file);
+  auto switched = attempt(true, "switch_to_cpp");  // succeeded, built nothing
+  switched.started_at += std::chrono::hours(1);
+  store.record(switched);
+  auto failed_build = attempt(false);
+  failed_build.started_at += std::chrono::hours(1);
+  store.record(failed_build);
+  EXPECT_FALSE(store.totals().last_successful_build);
+  // The build succeeded (built_artifact) even though the verification then found another issue.
+  auto built = attempt(false);
+  built.details.set("built_artifact", true);
+  store.record(built);
+  const auto last = store.totals().last_successful_build;
+  ASSERT_TRUE(last);
+  const auto started_ms = std::chrono::time_point_cast<std::chrono::milliseconds>(built.started_at);
+  EXPECT_EQ(std::chrono::duration_cast<std::chrono::milliseconds>(*last - started_ms).count(),
+            built.duration_ms) << "the time the build finished (the history keeps milliseconds)";
+  std::filesystem::remove_all(file.parent_path());
+}
+
+TEST(HistoryStore, NextFixIdIsAboveAHealthyFixThatRecordedNoAttempt) {
+  auto file = temp_db();
+  HistoryStore store(file);
+  store.record(attempt(true));                   // fix 7
+  const auto healthy = store.reserve_fix_id("rust-core");  // 8, and no attempt
+  EXPECT_EQ(healthy, 8);
+  EXPECT_EQ(store.next_fix_id(), 9);
+  EXPECT_EQ(store.reserve_fix_id("rust-core"), 9);
   std::filesystem::remove_all(file.parent_path());
 }
 

@@ -104,6 +104,26 @@ settings:
   EXPECT_TRUE(HasError(load, "settings.auto_fix", 3, 13, "expected true or false, got an integer 1")) << all_errors(load);
 }
 
+TEST_F(ManifestTest, LogFormatIsTextOrJson) {
+  auto load = parse(R"(
+version: 1
+settings:
+  log_format: jsno
+)");
+  EXPECT_FALSE(load.manifest);
+  EXPECT_TRUE(HasError(load, "settings.log_format", 3, 15,
+                       "expected one of text, json, got 'jsno' (did you mean 'json'?)")) << all_errors(load);
+  auto good = parse(R"(
+version: 1
+settings:
+  log_format: json
+crates:
+  - { name: core, path: ../crate, library: core_lib }
+)");
+  ASSERT_TRUE(good.manifest) << all_errors(good);
+  EXPECT_EQ(good.manifest->settings.log_format, "json");
+}
+
 TEST_F(ManifestTest, WatchDebounceIsANonNegativeNumberOfMilliseconds) {
   auto load = parse(R"(
 version: 1

@@ -54,13 +54,28 @@ struct OpenOptions {
   Mode mode = Mode::follow;
   // Where the runtime's log lines go, one per call; empty: stderr at the manifest's log_level.
   std::function<void(std::string_view line)> log{};
+  // The runtime major this application was compiled against: leave it. open() refuses a
+  // library of another major (the SONAME normally prevents that; a copied .so does not).
+  int compiled_major = kRuntimeVersionMajor;
 };
 
 // What open() and the handles throw: a manifest error (file:line:column: ...), an unknown
 // component, an implementation's own error (a pool out of memory). Never a switch or a heal.
 class SELFHEAL_RUNTIME_API Error : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  enum class Kind {
+    other,
+    manifest,          // open(): the manifest is unreadable or invalid
+    not_found,         // no component of that name and kind
+    component,         // the implementation failed the call (counted against it)
+    out_of_memory,     // a pool's memory limit
+    invalid_argument,  // the caller's mistake (a buffer the pool does not know)
+  };
+  explicit Error(const std::string& what, Kind kind = Kind::other) : std::runtime_error(what), kind_(kind) {}
+  Kind kind() const { return kind_; }
+
+ private:
+  Kind kind_;
 };
 
 struct ImplementationInfo {
