@@ -262,6 +262,31 @@ void pool_buffer_releasebuffer(PyObject* self, Py_buffer*) {
 // call into the runtime; bench/python_overhead.py measures what is left.
 py::handle g_error_type;  // selfheal.Error
 
+const char* kind_name(Error::Kind k) {
+  switch (k) {
+    case Error::Kind::manifest: return "manifest";
+    case Error::Kind::not_found: return "not_found";
+    case Error::Kind::component: return "component";
+    case Error::Kind::out_of_memory: return "out_of_memory";
+    case Error::Kind::invalid_argument: return "invalid_argument";
+    case Error::Kind::other: break;
+  }
+  return "other";
+}
+
+// Raises selfheal.Error(message) with `.kind` (Error::Kind's name), so callers can tell a bad
+// manifest from an unknown component or a pool at its limit without parsing the message.
+void set_python_error(const Error& e) {
+  PyObject* exc = PyObject_CallFunction(g_error_type.ptr(), "s", e.what());
+  if (!exc) return;  // that call's own error is set
+  if (PyObject_SetAttrString(exc, "kind", py::str(kind_name(e.kind())).ptr()) != 0) {
+    Py_DECREF(exc);
+    return;
+  }
+  PyErr_SetObject(g_error_type.ptr(), exc);
+  Py_DECREF(exc);
+}
+
 PyBloomFilter* bloom_self(PyObject* self) {
   // The class is final (no Python subclass), so `self` has one value: pybind11's fast path.
   auto vh = reinterpret_cast<py::detail::instance*>(self)->get_value_and_holder();
@@ -283,7 +308,7 @@ int bloom_call(PyObject* self, PyObject* key) noexcept {
   } catch (py::builtin_exception& e) {
     e.set_error();
   } catch (const Error& e) {
-    PyErr_SetString(g_error_type.ptr(), e.what());
+    set_python_error(e);
   } catch (const std::exception& e) {
     PyErr_SetString(PyExc_RuntimeError, e.what());
   } catch (...) {
@@ -388,7 +413,8 @@ class Loader {
     }
     throw Error("selfheal: no component " + name + " in " + manifest_ +
                 " (the components are the manifest's `components:`; or none of its implementations works: see the "
-                "log)");
+                "log)",
+                Error::Kind::not_found);
   }
 
   // Status::to_json() as a dict: {mode, daemon_running, daemon_pid, reason, components: {...}}.
@@ -500,7 +526,15 @@ PYBIND11_MODULE(selfheal, m) {
       "selfheal's runtime for applications: components (bloom_filter, sliding_window, memory_pool) "
       "served by C++ at once and by Rust when selfheal has built and accepted it.";
   m.attr("RUNTIME_VERSION") = py::make_tuple(selfheal::kRuntimeVersionMajor, selfheal::kRuntimeVersionMinor);
-  py::register_exception<Error>(m, "Error", PyExc_RuntimeError);
+  g_error_type = py::exception<Error>(m, "Error", PyExc_RuntimeError);
+  g_error_type.attr("kind") = "other";  // the class default; each raised error sets its own
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const Error& e) {
+      set_python_error(e);
+    }
+  });
 
   py::class_<Completed>(m, "_Completed")
       .def("__await__", [](py::object self) { return self; })
@@ -521,7 +555,6 @@ PYBIND11_MODULE(selfheal, m) {
                ", window_size=" + std::to_string(r.window_size) + ")";
       });
 
-  g_error_type = m.attr("Error");
   py::class_<PyBloomFilter> bloom(m, "BloomFilter", py::is_final(), py::custom_type_setup([](PyHeapTypeObject* heap_type) {
                                     heap_type->as_sequence.sq_contains = bloom_call<false>;
                                     heap_type->ht_type.tp_as_sequence = &heap_type->as_sequence;

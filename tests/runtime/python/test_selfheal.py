@@ -156,8 +156,9 @@ def test_await_start_in_asyncio(world):
         return bloom
 
     bloom = asyncio.run(main())
-    with pytest.raises(selfheal.Error, match="stopped"):
-        bloom.contains(b"key")
+    with pytest.raises(selfheal.Error, match="stopped") as e:
+        bloom.contains(b"key")  # through the bloom filter's own method wrappers
+    assert e.value.kind == "other"
 
 
 def test_context_manager_stops_and_components_of_a_stopped_loader_raise(world):
@@ -272,13 +273,22 @@ def test_pool_buffers_are_writable_sized_and_released_once(loader):
         memoryview(buf)
     with pytest.raises(selfheal.Error, match="already released"):
         buf.release()
-    with pytest.raises(selfheal.Error):
-        pool.allocate(1 << 40)  # beyond the pool's memory limit
+    with pytest.raises(selfheal.Error) as e:
+        pool.allocate(1 << 40)  # beyond the pool's largest size class
+    assert e.value.kind == "invalid_argument"
+    held = []
+    with pytest.raises(selfheal.Error) as e:
+        while len(held) < 100_000:  # until the pool's memory limit
+            held.append(pool.allocate(1 << 20))
+    assert e.value.kind == "out_of_memory" and held, str(e.value)
+    for b in held:
+        b.release()
 
 
 def test_errors_unknown_component_bad_mode_bad_manifest(world, loader):
-    with pytest.raises(selfheal.Error, match="no component no_such_component"):
+    with pytest.raises(selfheal.Error, match="no component no_such_component") as e:
         loader.get_component("no_such_component")
+    assert e.value.kind == "not_found"
     with pytest.raises(ValueError, match="heal.*follow"):
         selfheal.get_component_loader(world.manifest, mode="repair")
     assert issubclass(selfheal.Error, RuntimeError)
@@ -290,6 +300,7 @@ def test_errors_unknown_component_bad_mode_bad_manifest(world, loader):
     with pytest.raises(selfheal.Error) as e:
         bad_loader.start()
     assert f"{bad}:3:" in str(e.value)
+    assert e.value.kind == "manifest"
     assert not bad_loader.running
     with pytest.raises(selfheal.Error, match="missing.yaml"):
         selfheal.get_component_loader(os.path.join(world.root, "missing.yaml")).start()
