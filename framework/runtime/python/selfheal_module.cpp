@@ -202,6 +202,7 @@ struct PyPoolBuffer {
   std::shared_ptr<Session> session;
   selfheal::MemoryPool* pool;
   selfheal::PoolBuffer buffer;
+  std::size_t requested = 0;  // what allocate() was asked: the size Python sees (as bytearray(n))
   bool released = false;
   long exports = 0;  // live buffer exports of this object (GIL held)
 
@@ -223,7 +224,7 @@ struct PyMemoryPool {
 
   PyPoolBuffer allocate(std::size_t bytes) {
     auto b = with_runtime(*session, [&] { return handle->allocate(bytes); });
-    return PyPoolBuffer{session, handle, b, false, 0};
+    return PyPoolBuffer{session, handle, b, bytes, false, 0};
   }
 };
 
@@ -244,7 +245,7 @@ int pool_buffer_getbuffer(PyObject* self, Py_buffer* view, int flags) {
     PyErr_SetString(PyExc_BufferError, "selfheal: the loader of this pool buffer was stopped");
     return -1;
   }
-  if (PyBuffer_FillInfo(view, self, b->buffer.data, static_cast<Py_ssize_t>(b->buffer.size), 0, flags) != 0)
+  if (PyBuffer_FillInfo(view, self, b->buffer.data, static_cast<Py_ssize_t>(b->requested), 0, flags) != 0)
     return -1;
   ++b->exports;
   ++b->session->exported_views;
@@ -589,10 +590,12 @@ PYBIND11_MODULE(selfheal, m) {
                            }))
       .def_property_readonly("memoryview", [](py::object self) { return py::memoryview(self); },
                              "A writable memoryview of the buffer (release() refuses while one is alive).")
-      .def_property_readonly("size", [](const PyPoolBuffer& b) { return b.buffer.size; })
+      .def_property_readonly("size", [](const PyPoolBuffer& b) { return b.requested; })
+      .def_property_readonly("capacity", [](const PyPoolBuffer& b) { return b.buffer.size; },
+                             "The pool's block size (>= size); the views cover `size` bytes.")
       .def_property_readonly("id", [](const PyPoolBuffer& b) { return b.buffer.id; })
       .def_property_readonly("released", [](const PyPoolBuffer& b) { return b.released; })
-      .def("__len__", [](const PyPoolBuffer& b) { return b.buffer.size; })
+      .def("__len__", [](const PyPoolBuffer& b) { return b.requested; })
       .def("release", &PyPoolBuffer::release);
 
   py::class_<PyMemoryPool>(m, "MemoryPool")
