@@ -1,6 +1,8 @@
 # The two commands a user needs: `make run` and `make test`. Everything else is a helper.
 JOBS ?= 2
 CONFIG ?= config/plugins.yaml
+# Debian's Python, which the module is built for (framework/runtime/python).
+PYTHON ?= /usr/bin/python3
 
 .PHONY: run test deps build test-asan test-tsan fuzz-smoke bench clean
 
@@ -45,6 +47,7 @@ bench: deps
 	@[ -f build-bench/CMakeCache.txt ] || cmake --preset bench
 	cmake --build build-bench -j$(JOBS)
 	./build-bench/bin/selfheal-bench
+	PYTHONPATH=build-bench/python $(PYTHON) bench/python_overhead.py --plugin-dir build-bench/lib/selfheal
 
 clean:
 	rm -rf build build-asan build-tsan build-debug build-bench build-fuzz

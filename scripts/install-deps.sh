@@ -23,6 +23,8 @@ packages=(
   sccache  # the build cache (settings.build_cache) and its tests
   systemd  # tests/packaging: systemd-analyze verify and security of the installed unit
   lld  # the linker of every build tree (SELFHEAL_LLD): two to three times faster than GNU ld here
+  python3-dev python3-pybind11  # the Python module `selfheal` (framework/runtime/python)
+  python3-pytest python3-numpy  # its tests (tests/runtime/python) and bench/python_overhead.py
 )
 # Node.js runs the browser test (playwright-core); Debian's only when no node is installed.
 if ! command -v node >/dev/null 2>&1; then
