@@ -86,25 +86,16 @@ ComponentHandle<Interface>* find_handle(const Runtime& rt, ComponentLoader& load
 
 // The handles share ownership of the runtime (aliasing the Runtime object itself).
 BloomFilter Runtime::bloom_filter(std::string_view name) {
-  BloomFilter h;
-  h.handle_ = find_handle<sdk::BloomFilter>(*this, *impl_->components, name, "bloom_filter");
-  h.keep_ = std::shared_ptr<const void>(shared_from_this(), this);
-  h.name_ = name;
-  return h;
+  return {find_handle<sdk::BloomFilter>(*this, *impl_->components, name, "bloom_filter"),
+          std::shared_ptr<const void>(shared_from_this(), this), std::string(name)};
 }
 SlidingWindow Runtime::sliding_window(std::string_view name) {
-  SlidingWindow h;
-  h.handle_ = find_handle<sdk::SlidingWindow>(*this, *impl_->components, name, "sliding_window");
-  h.keep_ = std::shared_ptr<const void>(shared_from_this(), this);
-  h.name_ = name;
-  return h;
+  return {find_handle<sdk::SlidingWindow>(*this, *impl_->components, name, "sliding_window"),
+          std::shared_ptr<const void>(shared_from_this(), this), std::string(name)};
 }
 MemoryPool Runtime::memory_pool(std::string_view name) {
-  MemoryPool h;
-  h.handle_ = find_handle<sdk::MemoryPool>(*this, *impl_->components, name, "memory_pool");
-  h.keep_ = std::shared_ptr<const void>(shared_from_this(), this);
-  h.name_ = name;
-  return h;
+  return {find_handle<sdk::MemoryPool>(*this, *impl_->components, name, "memory_pool"),
+          std::shared_ptr<const void>(shared_from_this(), this), std::string(name)};
 }
 
 }  // namespace selfheal

@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "healer_harness.hpp"
+#include "rust_core_world.hpp"
 #include "process/proc_file.hpp"
 
 namespace selfheal::testing {
@@ -43,15 +44,6 @@ std::uint64_t rss_bytes() {
   std::uint64_t size = 0, resident = 0;
   in >> size >> resident;
   return resident * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
-}
-std::string sysroot_bin() {
-  std::string out;
-  FILE* p = ::popen("rustc --print sysroot", "r");
-  char buf[512];
-  while (p && std::fgets(buf, sizeof buf, p)) out += buf;
-  if (p) ::pclose(p);
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out + "/bin";
 }
 // Live processes (not zombies) whose command line mentions `needle`, other than this test.
 std::vector<pid_t> processes_mentioning(const std::string& needle) {
@@ -120,7 +112,7 @@ TEST_F(Chaos, TheHostKeepsServingAndLosesNothingUnderRandomFaults) {
   // The toolchain the host sees is one folder we can hide: no CARGO_HOME/bin, a PATH without
   // cargo, and install_rust configured to put the folder back, as an installer would.
   const auto toolchain = h.root() / "toolchain";
-  const auto real_bin = sysroot_bin();
+  const auto real_bin = rust_toolchain_bin();
   ASSERT_TRUE(fs::exists(real_bin + "/cargo")) << real_bin;
   fs::create_directory_symlink(real_bin, toolchain);
   const std::string old_path = std::getenv("PATH") ? std::getenv("PATH") : "";

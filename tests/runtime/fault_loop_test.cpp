@@ -154,15 +154,6 @@ class CompilerWatch {
   std::thread thread_;
 };
 
-std::string rust_sysroot_bin() {
-  std::string out;
-  FILE* p = ::popen("rustc --print sysroot", "r");
-  char buf[512];
-  while (p && std::fgets(buf, sizeof buf, p)) out += buf;
-  if (p) ::pclose(p);
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out + "/bin";
-}
 
 std::map<std::string, std::string> report_fields(const std::string& text, std::vector<std::string>& changes) {
   std::map<std::string, std::string> fields;
@@ -217,7 +208,7 @@ TEST(FaultLoop, ApplicationsKeepWorkingWhileTheCrateBreaksAndHeals) {
   RustCoreWorld world;
   // The toolchain the daemon sees is one folder the test can hide; install_rust puts it back.
   const auto toolchain = world.root() / "toolchain";
-  const auto real_bin = rust_sysroot_bin();
+  const auto real_bin = rust_toolchain_bin();
   ASSERT_TRUE(fs::exists(real_bin + "/cargo")) << real_bin;
   fs::create_directory_symlink(real_bin, toolchain);
   world.extra_settings = "  toolchain_path: [" + toolchain.string() + "]\n";

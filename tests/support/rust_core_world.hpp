@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -16,6 +17,18 @@
 namespace selfheal::testing {
 
 inline const char* const kRustCoreComponents[] = {"bloom_filter", "sliding_window", "memory_pool"};
+
+// The folder of the active Rust toolchain's cargo and rustc (rustc --print sysroot)/bin: what a
+// test links to as "the toolchain" it can hide and restore.
+inline std::string rust_toolchain_bin() {
+  std::string out;
+  FILE* p = ::popen("rustc --print sysroot", "r");
+  char buf[512];
+  while (p && std::fgets(buf, sizeof buf, p)) out += buf;
+  if (p) ::pclose(p);
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out + "/bin";
+}
 
 class RustCoreWorld {
  public:

@@ -118,6 +118,7 @@ class Runtime;
 
 class SELFHEAL_RUNTIME_API BloomFilter {
  public:
+  BloomFilter() = default;  // empty: get one from Runtime
   bool insert(std::string_view key);  // true when the key was (probably) new
   bool contains(std::string_view key) const;
   std::uint64_t item_count() const;
@@ -125,6 +126,8 @@ class SELFHEAL_RUNTIME_API BloomFilter {
 
  private:
   friend class Runtime;
+  BloomFilter(ComponentHandle<sdk::BloomFilter>* handle, std::shared_ptr<const void> keep, std::string name)
+      : handle_(handle), keep_(std::move(keep)), name_(std::move(name)) {}
   ComponentHandle<sdk::BloomFilter>* handle_ = nullptr;
   std::shared_ptr<const void> keep_;  // the runtime
   std::string name_;
@@ -147,12 +150,15 @@ struct FrameResult {
 
 class SELFHEAL_RUNTIME_API SlidingWindow {
  public:
+  SlidingWindow() = default;  // empty: get one from Runtime
   FrameResult add_frame(const Frame& frame);
   bool is_duplicate(const Frame& frame) { return add_frame(frame).is_duplicate; }
   void clear();
 
  private:
   friend class Runtime;
+  SlidingWindow(ComponentHandle<sdk::SlidingWindow>* handle, std::shared_ptr<const void> keep, std::string name)
+      : handle_(handle), keep_(std::move(keep)), name_(std::move(name)) {}
   ComponentHandle<sdk::SlidingWindow>* handle_ = nullptr;
   std::shared_ptr<const void> keep_;
   std::string name_;
@@ -166,6 +172,7 @@ struct PoolBuffer {
 
 class SELFHEAL_RUNTIME_API MemoryPool {
  public:
+  MemoryPool() = default;  // empty: get one from Runtime
   // Throws Error when the pool cannot give one (its memory limit).
   PoolBuffer allocate(std::size_t bytes);
   // To the pool that made it, even after a switch. Throws Error for a buffer it does not know.
@@ -173,6 +180,8 @@ class SELFHEAL_RUNTIME_API MemoryPool {
 
  private:
   friend class Runtime;
+  MemoryPool(ComponentHandle<sdk::MemoryPool>* handle, std::shared_ptr<const void> keep, std::string name)
+      : handle_(handle), keep_(std::move(keep)), name_(std::move(name)) {}
   ComponentHandle<sdk::MemoryPool>* handle_ = nullptr;
   std::shared_ptr<const void> keep_;
   std::string name_;
