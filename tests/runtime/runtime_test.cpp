@@ -121,10 +121,12 @@ TEST(RuntimeFollow, FollowsADaemonOntoRustWithItsStateAndKeepsServingWhenTheDaem
                        << "\n--- daemon log\n" << daemon->log();
   EXPECT_EQ(misses.load(), 0u) << "of " << calls.load() << " calls";
   for (int i = 0; i < 1000; ++i) ASSERT_TRUE(bloom.contains("key-" + std::to_string(i))) << i;
-  {
+  // The loader calls listeners once its whole check is done, after status() already shows Rust.
+  const std::set<std::string> all = {"bloom_filter", "memory_pool", "sliding_window"};
+  EXPECT_TRUE(eventually([&] {
     std::lock_guard lock(changes_mutex);
-    EXPECT_EQ(upgraded, (std::set<std::string>{"bloom_filter", "memory_pool", "sliding_window"}));
-  }
+    return upgraded == all;
+  }, 10s));
   auto s = rt->status();
   EXPECT_TRUE(s.daemon_running);
   EXPECT_EQ(s.daemon_pid, static_cast<long>(daemon->pid()));
