@@ -93,7 +93,7 @@ class ComponentHandle {
   // Called by the gate inside the caller's read section: steps out of it while waiting, so the
   // switcher's grace period never waits for a caller that waits for the switcher.
   Interface& wait_for_switch() const {
-    auto& slot = ReadSections::instance().this_thread_slot();
+    auto& slot = ReadSections::this_thread_slot();
     for (;;) {
       const auto depth = slot.nesting.load(std::memory_order_relaxed);
       for (std::uint32_t i = 0; i < depth; ++i) ReadSections::leave(slot);

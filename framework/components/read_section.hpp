@@ -26,9 +26,11 @@ class ReadSections {
   // The process-wide registry: read sections are per thread, so their registry is per process.
   static ReadSections& instance();
 
-  Slot& this_thread_slot() {
-    // The hot path: one thread-local load (registration, out of line, runs once per thread).
-    return cached_slot_ != nullptr ? *cached_slot_ : register_this_thread();
+  // The hot path: one thread-local load; instance() and the registration (out of line, once per
+  // thread) only on a thread's first call.
+  static Slot& this_thread_slot() {
+    Slot* s = cached_slot_;
+    return s != nullptr ? *s : instance().register_this_thread();
   }
   // Returns once every read section that was open when it was called has ended.
   void synchronize();
@@ -42,7 +44,7 @@ class ReadSections {
   static void leave(Slot& s) {
     fence();
     const auto n = s.nesting.load(std::memory_order_relaxed) - 1;
-    if (n == 0) s.exits.store(s.exits.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+    if (n == 0) [[likely]] s.exits.store(s.exits.load(std::memory_order_relaxed) + 1, std::memory_order_release);
     s.nesting.store(n, std::memory_order_release);
   }
 
@@ -57,7 +59,7 @@ class ReadSections {
 #if defined(__SANITIZE_THREAD__)
     std::atomic_thread_fence(std::memory_order_seq_cst);
 #else
-    if (heavy_fences_.load(std::memory_order_relaxed))
+    if (heavy_fences_.load(std::memory_order_relaxed)) [[unlikely]]
       std::atomic_thread_fence(std::memory_order_seq_cst);
     else
       std::atomic_signal_fence(std::memory_order_seq_cst);
@@ -73,7 +75,7 @@ class ReadSections {
 // RAII read section on the calling thread's slot.
 class ReadSection {
  public:
-  ReadSection() : slot_(ReadSections::instance().this_thread_slot()) { ReadSections::enter(slot_); }
+  ReadSection() : slot_(ReadSections::this_thread_slot()) { ReadSections::enter(slot_); }
   ~ReadSection() { ReadSections::leave(slot_); }
   ReadSection(const ReadSection&) = delete;
   ReadSection& operator=(const ReadSection&) = delete;

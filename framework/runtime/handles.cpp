@@ -18,13 +18,13 @@ bool callers_error(const sdk::Status& st) {
 
 bool BloomFilter::insert(std::string_view key) {
   auto r = handle_->call([&](sdk::BloomFilter& f) { return f.insert(key); });
-  if (!r.ok()) runtime_of(keep_).call_failed(name_, r.status().message);
+  if (!r.ok()) [[unlikely]] runtime_of(keep_).call_failed(name_, r.status().message);
   return r.value();
 }
 
 bool BloomFilter::contains(std::string_view key) const {
   auto r = handle_->call([&](sdk::BloomFilter& f) { return f.contains(key); });
-  if (!r.ok()) runtime_of(keep_).call_failed(name_, r.status().message);
+  if (!r.ok()) [[unlikely]] runtime_of(keep_).call_failed(name_, r.status().message);
   return r.value();
 }
 
@@ -40,7 +40,7 @@ void BloomFilter::clear() {
 FrameResult SlidingWindow::add_frame(const Frame& frame) {
   const sdk::Frame f{frame.pixels, frame.width, frame.height, frame.channels, frame.timestamp_us};
   auto r = handle_->call([&](sdk::SlidingWindow& w) { return w.add_frame(f); });
-  if (!r.ok()) runtime_of(keep_).call_failed(name_, r.status().message);
+  if (!r.ok()) [[unlikely]] runtime_of(keep_).call_failed(name_, r.status().message);
   const auto& a = r.value();
   return FrameResult{a.is_duplicate, a.confidence, a.frame_hash, a.window_size};
 }
