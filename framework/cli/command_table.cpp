@@ -51,6 +51,8 @@ const std::vector<Command>& commands() {
       {"fix", "diagnose and repair once",
        "usage: selfheal fix [--config F] [--crate NAME] [--json]\n"
        "  Diagnoses, runs the mapped strategy chain and verifies with a fresh diagnosis.\n"
+       "  A build's progress goes to stderr: one line updated in place on a terminal, plain\n"
+       "  lines otherwise.\n"
        "exit: 0 was healthy, 5 fixed, 1 not fixed, 2 unknown --crate, 3 invalid manifest\n",
        {"config", "state-dir", "plugin-dir", "crate"}, {"help", "json"}, &run_fix},
       {"clean-build", "clean the crate's target and rebuild",

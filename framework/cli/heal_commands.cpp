@@ -1,10 +1,13 @@
 // diagnose, fix, clean-build, status, history.
+#include <unistd.h>
+
 #include <boost/json.hpp>
 #include <iostream>
 
 #include "core/json_text.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/progress_line.hpp"
 #include "host/host.hpp"
 #include "host/json_views.hpp"
 
@@ -21,9 +24,9 @@ void print_attempts(const FixOutcome& f) {
 }
 
 // The host's log on stderr at the manifest's level and in its format (settings.log_format).
-Host::Options logging_options(const Manifest& manifest) {
+Host::Options logging_options(const Manifest& manifest, LogSink::Writer writer = {}) {
   Host::Options options;
-  options.log_sink = std::make_shared<LogSink>(parse_log_level(manifest.settings.log_level));
+  options.log_sink = std::make_shared<LogSink>(parse_log_level(manifest.settings.log_level), std::move(writer));
   options.log_sink->set_format(parse_log_format(manifest.settings.log_format).value_or(LogFormat::text));
   return options;
 }
@@ -40,10 +43,16 @@ int run_one_fix(const Args& args, FixRequest request, Report report) {
   auto manifest = load_or_report(args);
   if (!manifest) return kInvalidManifest;
   if (!crate_is_known(*manifest, args)) return kUsage;
-  auto options = logging_options(*manifest);
+  // A build's progress on stderr, with the log lines above it (progress_line.hpp).
+  const bool terminal = ::isatty(STDERR_FILENO) == 1;
+  ProgressLine progress(stderr, terminal, ProgressLine::terminal_width(stderr));
+  auto options = logging_options(*manifest, [&progress](std::string_view line) { progress.log(line); });
   Host host(std::move(*manifest), options);
   request.crate = args.option("crate").value_or("");
-  return report(host.healer().fix(std::move(request)));
+  request.on_progress = [&progress](std::string_view line) { progress.update(line); };
+  auto outcome = host.healer().fix(std::move(request));
+  progress.clear();
+  return report(outcome);
 }
 
 void print_attempts_and_error(const FixOutcome& f) {

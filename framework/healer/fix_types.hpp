@@ -4,9 +4,11 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "healer/fix_state.hpp"
@@ -29,6 +31,9 @@ struct FixRequest {
   std::string crate;               // empty: the manifest's default crate (its first)
   std::string trigger = "manual";  // "manual", "auto", "clean-build"
   bool clean = false;              // clean-build: run clean_build whatever the diagnosis
+  // Each progress line of the running strategy ("Compiling name (3/17)"), on the fix's thread;
+  // an empty line when a strategy has ended.
+  std::function<void(std::string_view line)> on_progress;
 };
 
 struct FixOutcome {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/disk_full.hpp"
 #include "core/value_json.hpp"
 #include "healer/crate_lock.hpp"
 #include "healer/crate_state.hpp"
@@ -12,6 +13,7 @@
 namespace selfheal {
 namespace {
 constexpr std::size_t kProgressLines = 40;
+constexpr std::chrono::seconds kProgressLogInterval{2};
 }  // namespace
 
 std::string diagnosis_signature(const sdk::Diagnosis& d) {
@@ -115,7 +117,8 @@ void Healer::record_attempt(FixAttempt& attempt) {
 
 void Healer::note_history_error(const std::string& error) {
   // Loud, and never the fix's outcome: what the crate's diagnosis says stands.
-  log_.error("history write failed (the fix's outcome stands): " + error);
+  log_.event(LogLevel::error, "history write failed (the fix's outcome stands)",
+             LogFields().add("store", "history").add("disk_full", says_disk_full(error)).add("error", error));
   std::lock_guard l(mutex_);
   ++history_write_errors_;
   history_error_ = error;
@@ -290,12 +293,26 @@ Healer::StrategyRun Healer::run_strategy(CrateState& crate, const std::string& s
               (it == plugins_.strategies.end() ? std::string() : ": " + it->second.load_error);
     return run;
   }
+  // A build's progress in the log at a steady rate (cargo's every line is in build.log).
+  std::optional<std::chrono::steady_clock::time_point> last_logged;
   PluginContext context(env_, crate.paths, settings_, it->second.config, strategy, cancel,
-                        [this, fix_id](std::string_view line) {
+                        [&, fix_id](std::string_view line) {
                           set_progress(fix_id, [&](FixProgress& p) {
                             p.last_lines.emplace_back(line);
                             while (p.last_lines.size() > kProgressLines) p.last_lines.pop_front();
                           });
+                          if (line.starts_with("Compiling ")) {
+                            const auto now = env_.clock().now();
+                            if (!last_logged || now - *last_logged >= kProgressLogInterval) {
+                              last_logged = now;
+                              log_.event(LogLevel::info, crate.paths.name + ": " + std::string(line),
+                                         LogFields()
+                                             .add("fix_id", fix_id)
+                                             .add("crate", crate.paths.name)
+                                             .add("strategy", strategy));
+                            }
+                          }
+                          if (request.on_progress) request.on_progress(line);
                         });
   try {
     sdk::FixResult r = it->second.object->apply(context, diagnosis);
@@ -311,6 +328,7 @@ Healer::StrategyRun Healer::run_strategy(CrateState& crate, const std::string& s
   } catch (...) {
     a.error = "strategy '" + strategy + "' threw an unknown exception";
   }
+  if (request.on_progress) request.on_progress({});
   if (!a.details.is_map()) a.details = sdk::Value::map();
   a.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       env_.clock().now() - start).count();

@@ -110,7 +110,7 @@ Host::Host(Manifest manifest, Options options)
       options.read_only ? HistoryStore::Mode::read_only : HistoryStore::Mode::read_write);
   healer_ = std::make_unique<Healer>(manifest_, PluginSet::from_records(plugins_), *env_,
                                      *history_);
-  healing_source_ = std::make_unique<HealingSource>(manifest_, *healer_, stores);
+  healing_source_ = std::make_unique<HealingSource>(manifest_, *healer_, stores, SourceLogger(log_sink_, "store"));
   components_ = std::make_unique<ComponentLoader>(manifest_, plugins_, *healing_source_, log_sink_, kinds);
   system_env_->attach_components(components_.get());
   if (manifest_.settings.watch_debounce.count() > 0)

@@ -8,6 +8,7 @@
 #include "support/build_cache_stats.hpp"
 #include "support/build_record.hpp"
 #include "support/cargo_messages.hpp"
+#include "support/cargo_progress.hpp"
 #include "support/toolchain.hpp"
 
 namespace selfheal::plugins {
@@ -48,13 +49,12 @@ sdk::ProcessResult run_cargo_in(const sdk::Context& context, const std::vector<s
   std::ofstream last;
   std::mutex last_mutex;
   if (record_as_build) last.open(build_output_file(crate), std::ios::trunc);
+  CargoProgress progress(crate.manifest.parent_path() / "Cargo.lock");
   spec.on_line = [&](sdk::OutputStream, std::string_view line) {
-    if (record_as_build) {
-      std::lock_guard lock(last_mutex);
-      last << line << '\n';
-    }
-    // Progress feed: cargo's human lines, not its JSON messages.
-    if (!line.empty() && line.front() != '{') context.report_progress(line);
+    std::lock_guard lock(last_mutex);  // the SDK does not promise one output thread
+    if (record_as_build) last << line << '\n';
+    // Progress feed: cargo's human lines with "Compiling name (3/17)", not its JSON messages.
+    if (auto shown = progress.feed(line)) context.report_progress(*shown);
   };
 
   {

@@ -163,6 +163,10 @@ TEST(CliJson, DiagnoseFixCleanBuildStatusAndHistoryFollowTheCrate) {
 
   const auto fixed = run_selfheal({"fix", "--json", "--config", config});
   ASSERT_EQ(fixed.exit_code, 5) << fixed.out << fixed.err;
+  // Not a terminal: the build's progress as plain lines on stderr, counted against Cargo.lock
+  // (one package), and in the log; stdout stays one JSON document.
+  EXPECT_NE(fixed.err.find("\nCompiling selfheal-tiny (1/1)\n"), std::string::npos) << fixed.err;
+  EXPECT_NE(fixed.err.find("tiny: Compiling selfheal-tiny (1/1) fix_id="), std::string::npos) << fixed.err;
   const auto fix = json_of(fixed);
   EXPECT_EQ(fix.at("success"), true);
   EXPECT_EQ(fix.at("issue_type"), "not_built");

@@ -30,6 +30,13 @@ TEST(FullStateDisk, ASucceededCleanBuildStaysASuccessAndTheLostHistoryWriteIsLou
   EXPECT_EQ(clean.body.find("database or disk is full"), std::string::npos) << clean.body;
 
   EXPECT_TRUE(serve.saw("history write failed", std::chrono::seconds(5))) << serve.log();
+  // The log's events say the cause, for a search on disk_full=true.
+  EXPECT_TRUE(serve.saw("history write failed (the fix's outcome stands) store=history disk_full=true",
+                        std::chrono::seconds(5)))
+      << serve.log();
+  EXPECT_TRUE(serve.saw("tiny: the artifact store cannot accept the artifact crate=tiny disk_full=true",
+                        std::chrono::seconds(10)))
+      << serve.log();
   const auto health = http_get(port, "/health");
   EXPECT_NE(health.body.find("fix history cannot be written"), std::string::npos) << health.body;
   EXPECT_NE(health.body.find(world.state_dir().string()), std::string::npos) << "names the path: " << health.body;
