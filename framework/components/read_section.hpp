@@ -17,10 +17,16 @@ namespace selfheal {
 
 class ReadSections {
  public:
+  // Two counters only their thread writes: the slot is in a section while enters != exits.
+  // Sections nest and end in reverse order, so once exits reaches the enters a switcher saw,
+  // every section open then has ended, however busy the thread stays (no branch, no RMW).
   struct alignas(64) Slot {
-    std::atomic<std::uint32_t> nesting{0};
-    std::atomic<std::uint64_t> exits{0};  // bumped when the outermost section ends
+    std::atomic<std::uint64_t> enters{0};
+    std::atomic<std::uint64_t> exits{0};
     std::atomic<bool> in_use{false};
+    std::uint64_t depth() const {
+      return enters.load(std::memory_order_relaxed) - exits.load(std::memory_order_relaxed);
+    }
   };
 
   // The process-wide registry: read sections are per thread, so their registry is per process.
@@ -38,14 +44,12 @@ class ReadSections {
 
   // The caller side, inlined into every handle call.
   static void enter(Slot& s) {
-    s.nesting.store(s.nesting.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    s.enters.store(s.enters.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     fence();
   }
   static void leave(Slot& s) {
     fence();
-    const auto n = s.nesting.load(std::memory_order_relaxed) - 1;
-    if (n == 0) [[likely]] s.exits.store(s.exits.load(std::memory_order_relaxed) + 1, std::memory_order_release);
-    s.nesting.store(n, std::memory_order_release);
+    s.exits.store(s.exits.load(std::memory_order_relaxed) + 1, std::memory_order_release);
   }
 
  private:
