@@ -66,6 +66,8 @@ has selfheal /usr/share/selfheal/rust-core/Cargo.toml
 has selfheal /usr/share/doc/selfheal/README.md
 has selfheal /usr/share/doc/selfheal/copyright
 has selfheal /usr/share/doc/selfheal/changelog.gz
+has selfheal /usr/share/man/man1/selfheal.1.gz
+has selfheal /usr/share/man/man1/selfheal-probe.1.gz
 ! files selfheal | grep -q '^/usr/share/selfheal/rust-core/target/' || fail "rust-core's target/ is packaged"
 ! files selfheal | grep -q '^/usr/share/selfheal/plugins.yaml$' || fail "a second manifest in /usr/share/selfheal"
 
