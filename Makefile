@@ -4,7 +4,7 @@ CONFIG ?= config/plugins.yaml
 # Debian's Python, which the module is built for (framework/runtime/python).
 PYTHON ?= /usr/bin/python3
 
-.PHONY: run test deps build test-asan test-tsan fuzz-smoke bench clean
+.PHONY: run test deps build test-asan test-tsan fuzz-smoke bench package clean
 
 run: build
 	./build/bin/selfheal serve --config $(CONFIG)
@@ -49,5 +49,13 @@ bench: deps
 	./build-bench/bin/selfheal-bench
 	PYTHONPATH=build-bench/python $(PYTHON) bench/python_overhead.py --plugin-dir build-bench/lib/selfheal
 
+# Debian packages (packaging/README.md): a Release tree in build-package/ configured for /usr,
+# /etc/selfheal and /var/lib/selfheal, then CPack: build-package/selfheal_*.deb,
+# libselfheal1_*.deb and libselfheal-sdk-dev_*.deb (`sudo apt install ./build-package/...deb`).
+package: deps
+	@[ -f build-package/CMakeCache.txt ] || cmake --preset package
+	cmake --build build-package -j$(JOBS)
+	cd build-package && cpack -G DEB
+
 clean:
-	rm -rf build build-asan build-tsan build-debug build-bench build-fuzz
+	rm -rf build build-asan build-tsan build-debug build-bench build-fuzz build-package

@@ -42,7 +42,11 @@ void CrateLock::announce(std::int64_t fix_id) {
   if (!held_ || fix_id <= 0) return;
   // Best effort: a full disk may refuse even these bytes; waiters then diagnose afresh.
   const std::string text = std::to_string(fix_id) + "\n";
-  if (::ftruncate(fd_, 0) == 0 && ::pwrite(fd_, text.data(), text.size(), 0) < 0) (void)::ftruncate(fd_, 0);
+  if (::ftruncate(fd_, 0) == 0 && ::pwrite(fd_, text.data(), text.size(), 0) < 0) {
+    // A named result: with _FORTIFY_SOURCE (the Debian packages' build) glibc declares ftruncate
+    // warn_unused_result, which a (void) cast does not silence in GCC.
+    [[maybe_unused]] const int ignored = ::ftruncate(fd_, 0);
+  }
 }
 
 std::optional<std::int64_t> CrateLock::holder() const {
@@ -57,7 +61,10 @@ std::optional<std::int64_t> CrateLock::holder() const {
 
 CrateLock::~CrateLock() {
   if (fd_ < 0) return;
-  if (held_) (void)::ftruncate(fd_, 0);  // done: no waiter may take a finished fix for a running one
+  if (held_) {
+    // Done: no waiter may take a finished fix for a running one (best effort, as in announce()).
+    [[maybe_unused]] const int ignored = ::ftruncate(fd_, 0);
+  }
   ::close(fd_);  // closing releases the flock
 }
 
