@@ -106,9 +106,9 @@ class ComponentHandle {
     auto& slot = ReadSections::this_thread_slot();
     for (;;) {
       const auto depth = slot.depth();
-      for (std::uint64_t i = 0; i < depth; ++i) ReadSections::leave(slot);
+      for (std::uint32_t i = 0; i < depth; ++i) ReadSections::leave(slot);
       switching_.wait(1, std::memory_order_acquire);
-      for (std::uint64_t i = 0; i < depth; ++i) ReadSections::enter(slot);
+      for (std::uint32_t i = 0; i < depth; ++i) ReadSections::enter(slot);
       Interface* p = active_.load(std::memory_order_acquire);
       if (p != gate_.get()) return *p;
     }

@@ -61,19 +61,19 @@ void ReadSections::synchronize() {
   if (membarrier_) membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED);
   struct Waiting {
     Slot* slot;
-    std::uint64_t enters;  // the sections open now end when exits reaches it
+    std::uint64_t outer_exits;  // the section it is in has ended once this moves
   };
   std::deque<Waiting> waiting;
   {
     std::lock_guard lock(mutex_);
-    for (auto& s : slots_) {
-      // enters first: exits read after it never passes it, so exits < enters means open.
-      const auto enters = s.enters.load(std::memory_order_acquire);
-      if (s.exits.load(std::memory_order_acquire) < enters) waiting.push_back({&s, enters});
-    }
+    for (auto& s : slots_)
+      if (s.nesting.load(std::memory_order_acquire) != 0)
+        waiting.push_back({&s, s.outer_exits.load(std::memory_order_acquire)});
   }
   for (const auto& w : waiting) {
-    while (w.slot->exits.load(std::memory_order_acquire) < w.enters) std::this_thread::yield();
+    while (w.slot->nesting.load(std::memory_order_acquire) != 0 &&
+           w.slot->outer_exits.load(std::memory_order_acquire) == w.outer_exits)
+      std::this_thread::yield();
   }
   std::atomic_thread_fence(std::memory_order_seq_cst);
 }

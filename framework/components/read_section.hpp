@@ -17,16 +17,15 @@ namespace selfheal {
 
 class ReadSections {
  public:
-  // Two counters only their thread writes: the slot is in a section while enters != exits.
-  // Sections nest and end in reverse order, so once exits reaches the enters a switcher saw,
-  // every section open then has ended, however busy the thread stays (no branch, no RMW).
+  // Written only by their thread, with plain stores: how deep the thread is in sections now, and
+  // how many times it has left its outermost one. A switcher waits for a slot it saw in a section
+  // until its depth is 0 or `outer_exits` moved, so a thread that keeps entering new sections
+  // never holds it back, and a section nested inside the one it saw never releases it early.
   struct alignas(64) Slot {
-    std::atomic<std::uint64_t> enters{0};
-    std::atomic<std::uint64_t> exits{0};
+    std::atomic<std::uint32_t> nesting{0};
+    std::atomic<std::uint64_t> outer_exits{0};
     std::atomic<bool> in_use{false};
-    std::uint64_t depth() const {
-      return enters.load(std::memory_order_relaxed) - exits.load(std::memory_order_relaxed);
-    }
+    std::uint32_t depth() const { return nesting.load(std::memory_order_relaxed); }
   };
 
   // The process-wide registry: read sections are per thread, so their registry is per process.
@@ -44,12 +43,16 @@ class ReadSections {
 
   // The caller side, inlined into every handle call.
   static void enter(Slot& s) {
-    s.enters.store(s.enters.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    s.nesting.store(s.nesting.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     fence();
   }
   static void leave(Slot& s) {
     fence();
-    s.exits.store(s.exits.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+    const std::uint32_t n = s.nesting.load(std::memory_order_relaxed) - 1;
+    // Branch-free: the count moves only when the outermost section ends.
+    s.outer_exits.store(s.outer_exits.load(std::memory_order_relaxed) + (n == 0 ? 1 : 0),
+                        std::memory_order_release);
+    s.nesting.store(n, std::memory_order_release);
   }
 
  private:

@@ -19,24 +19,25 @@ bool finishes_within(std::future<void>& f, std::chrono::milliseconds limit) {
 }
 
 TEST(ReadSections, AGracePeriodWaitsForTheOuterOfNestedSectionsToEnd) {
-  std::atomic<int> step{0};
+  std::atomic<bool> outer_open{false};
   std::atomic<bool> outer_may_end{false};
+  std::atomic<std::uint64_t> inner_sections{0};
   std::thread reader([&] {
     ReadSection outer;
-    {
+    outer_open = true;
+    // Sections nested inside the outer one, opened and closed while the grace period waits: none
+    // of their ends is the end of the section the grace period saw.
+    while (!outer_may_end.load()) {
       ReadSection inner;
-      step = 1;
+      inner_sections.fetch_add(1);
     }
-    // The inner section ended; the outer is still open: a grace period must not end yet.
-    step.wait(1);
-    while (!outer_may_end.load()) std::this_thread::yield();
   });
-  while (step.load() != 1) std::this_thread::yield();
+  while (!outer_open.load()) std::this_thread::yield();
   auto grace = std::async(std::launch::async, [] { ReadSections::instance().synchronize(); });
-  step = 2;
-  step.notify_all();
-  EXPECT_FALSE(finishes_within(grace, std::chrono::milliseconds(50)))
+  const auto before = inner_sections.load();
+  EXPECT_FALSE(finishes_within(grace, std::chrono::milliseconds(100)))
       << "the grace period ended while an outer section was open";
+  EXPECT_GT(inner_sections.load(), before) << "no nested section ran while the grace period waited";
   outer_may_end = true;
   reader.join();
   grace.get();  // ends once the outer section has
