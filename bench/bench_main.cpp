@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
       reporter, {
                     {"bloom contains: through the handle / direct call", "BM_BloomContains_Handle",
                      "BM_BloomContains_Direct", "<= 1.05"},
+                    {"bloom contains: atomic load + indirect call, no read section / direct call",
+                     "BM_BloomContains_AtomicLoadOnly", "BM_BloomContains_Direct", "reported"},
                     {"bloom contains: runtime C++ handle (libselfheal) / direct call",
                      "BM_BloomContains_RuntimeHandle", "BM_BloomContains_Direct", "<= 1.05"},
                     {"bloom contains: C ABI / runtime C++ handle", "BM_BloomContains_CAbi",

@@ -93,6 +93,10 @@ class ComponentHandle {
     if (own.ok()) (void)next.import_state(own.value());
   }
 
+  // What call() loads: for the runtime's handles, which make the same call inline in the
+  // application (runtime.hpp).
+  const std::atomic<Interface*>& active_pointer() const { return active_; }
+
   // For status and tests: the implementation callers reach now (not the gate). Only stable while
   // no switch runs.
   Interface& current() const { return *owner_; }
@@ -105,10 +109,9 @@ class ComponentHandle {
   Interface& wait_for_switch() const {
     auto& slot = ReadSections::this_thread_slot();
     for (;;) {
-      const auto depth = slot.depth();
-      for (std::uint32_t i = 0; i < depth; ++i) ReadSections::leave(slot);
+      const bool stepped_out = ReadSections::step_out(slot);
       switching_.wait(1, std::memory_order_acquire);
-      for (std::uint32_t i = 0; i < depth; ++i) ReadSections::enter(slot);
+      if (stepped_out) ReadSections::step_in(slot);
       Interface* p = active_.load(std::memory_order_acquire);
       if (p != gate_.get()) return *p;
     }

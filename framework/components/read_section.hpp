@@ -1,10 +1,11 @@
 // Grace periods for component handles, in the manner of userspace RCU's membarrier flavour.
 //
-// A caller marks its thread's slot active around each call (plain stores plus compiler fences:
-// no atomic read-modify-write on the hot path). A switcher that needs every caller of the old
-// implementation gone publishes the new pointer, then synchronize(): membarrier(2) makes every
-// thread's earlier stores visible, and it waits for each slot that was active to leave or end
-// its call. Without membarrier (old kernels, ThreadSanitizer builds) the callers use full fences.
+// A caller marks its thread's slot around each call with plain stores and compiler fences (no
+// atomic read-modify-write, no full fence on the hot path). A switcher that needs every caller of
+// the old implementation gone publishes the new pointer, then synchronize(): a process-wide
+// barrier (membarrier(2), or an mprotect TLB shootdown where membarrier is missing) makes every
+// thread's earlier stores visible, and it waits for each slot that was in a section to move on.
+// ThreadSanitizer builds, which do not model either barrier, use full fences on the caller side.
 // MT safe. Slots are per thread, reused after a thread exits.
 #pragma once
 
@@ -13,82 +14,74 @@
 #include <deque>
 #include <mutex>
 
+#include "selfheal/detail/read_slot.hpp"
+
 namespace selfheal {
 
-class ReadSections {
+// Exported from libselfheal.so with the caller's side (detail/read_slot.hpp): a program that
+// links both the framework and the runtime (the benchmarks) then has one registry, the
+// program's, which all of the runtime's handles and switches use too.
+class __attribute__((visibility("default"))) ReadSections {
  public:
-  // Written only by their thread, with plain stores: how deep the thread is in sections now, and
-  // how many times it has left its outermost one. A switcher waits for a slot it saw in a section
-  // until its depth is 0 or `outer_exits` moved, so a thread that keeps entering new sections
-  // never holds it back, and a section nested inside the one it saw never releases it early.
-  struct alignas(64) Slot {
-    std::atomic<std::uint32_t> nesting{0};
-    std::atomic<std::uint64_t> outer_exits{0};
-    std::atomic<bool> in_use{false};
-    std::uint32_t depth() const { return nesting.load(std::memory_order_relaxed); }
-  };
+  using Slot = detail::ReadSlot;
 
   // The process-wide registry: read sections are per thread, so their registry is per process.
   static ReadSections& instance();
 
-  // The hot path: one thread-local load; instance() and the registration (out of line, once per
-  // thread) only on a thread's first call.
-  static Slot& this_thread_slot() {
-    Slot* s = cached_slot_;
-    return s != nullptr ? *s : instance().register_this_thread();
-  }
+  // The hot path: one thread-local load; the registration only on a thread's first call.
+  static Slot& this_thread_slot() { return detail::this_thread_read_slot(); }
   // Returns once every read section that was open when it was called has ended.
   void synchronize();
-  bool uses_membarrier() const { return membarrier_; }
-
-  // The caller side, inlined into every handle call.
-  static void enter(Slot& s) {
-    s.nesting.store(s.nesting.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-    fence();
+  enum class Barrier { membarrier, mprotect };
+  Barrier barrier() {
+    std::lock_guard lock(mutex_);
+    return barrier_;
   }
-  static void leave(Slot& s) {
-    fence();
-    const std::uint32_t n = s.nesting.load(std::memory_order_relaxed) - 1;
-    // Branch-free: the count moves only when the outermost section ends.
-    s.outer_exits.store(s.outer_exits.load(std::memory_order_relaxed) + (n == 0 ? 1 : 0),
-                        std::memory_order_release);
-    s.nesting.store(n, std::memory_order_release);
+  // Tests: run grace periods with the fallback barrier of kernels without membarrier.
+  void use_barrier_for_tests(Barrier b) {
+    std::lock_guard lock(mutex_);
+    barrier_ = b;
+  }
+
+  // For a caller that must wait inside a section (the gate of a switch): out of it for every
+  // switcher while it waits (the word its section's exit will store), back in after (the word it
+  // had). A switcher that missed the step out waits for the section's end instead.
+  static bool step_out(Slot& s) {
+    const std::uint64_t w = s.word.load(std::memory_order_relaxed);
+    if ((w & 1) == 0) return false;
+    detail::read_section_fence();
+    s.word.store(w + 1, std::memory_order_release);
+    return true;
+  }
+  static void step_in(Slot& s) {
+    s.word.store(s.word.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+    detail::read_section_fence();
   }
 
  private:
+  friend detail::ReadSlot& detail::register_this_thread_read_slot();
   ReadSections();
   Slot& register_this_thread();
-  // initial-exec: one load from the thread pointer even inside libselfheal.so, where the default
-  // (global-dynamic) model calls __tls_get_addr on every handle call. Costs 8 bytes of glibc's
-  // static TLS reserve when the library is dlopen'ed (the Python module), as jemalloc's does.
-  static inline thread_local Slot* cached_slot_ __attribute__((tls_model("initial-exec"))) = nullptr;
-  static void fence() {
-#if defined(__SANITIZE_THREAD__)
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-#else
-    if (heavy_fences_.load(std::memory_order_relaxed)) [[unlikely]]
-      std::atomic_thread_fence(std::memory_order_seq_cst);
-    else
-      std::atomic_signal_fence(std::memory_order_seq_cst);
-#endif
-  }
+  void process_barrier();
 
-  static inline std::atomic<bool> heavy_fences_{true};
-  bool membarrier_ = false;
   std::mutex mutex_;
+  Barrier barrier_ = Barrier::mprotect;  // guarded by mutex_
+  void* barrier_page_ = nullptr;  // for Barrier::mprotect
   std::deque<Slot> slots_;  // stable addresses
 };
 
 // RAII read section on the calling thread's slot.
 class ReadSection {
  public:
-  ReadSection() : slot_(ReadSections::this_thread_slot()) { ReadSections::enter(slot_); }
-  ~ReadSection() { ReadSections::leave(slot_); }
+  ReadSection()
+      : slot_(detail::this_thread_read_slot()), before_(detail::enter_read_section(slot_)) {}
+  ~ReadSection() { detail::leave_read_section(slot_, before_); }
   ReadSection(const ReadSection&) = delete;
   ReadSection& operator=(const ReadSection&) = delete;
 
  private:
-  ReadSections::Slot& slot_;
+  detail::ReadSlot& slot_;
+  const std::uint64_t before_;
 };
 
 }  // namespace selfheal

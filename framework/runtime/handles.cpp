@@ -1,4 +1,5 @@
-// The handles' calls: one read section, one atomic load and one indirect call (component_handle.hpp).
+// The handles' calls: one read section, one atomic load and one indirect call (component_handle.hpp);
+// the Bloom filter's insert and contains are inline in runtime.hpp.
 #include "runtime_impl.hpp"
 
 namespace selfheal {
@@ -16,16 +17,8 @@ bool callers_error(const sdk::Status& st) {
 
 }  // namespace
 
-bool BloomFilter::insert(std::string_view key) {
-  auto r = handle_->call([&](sdk::BloomFilter& f) { return f.insert(key); });
-  if (!r.ok()) [[unlikely]] runtime_of(keep_).call_failed(name_, r.status().message);
-  return r.value();
-}
-
-bool BloomFilter::contains(std::string_view key) const {
-  auto r = handle_->call([&](sdk::BloomFilter& f) { return f.contains(key); });
-  if (!r.ok()) [[unlikely]] runtime_of(keep_).call_failed(name_, r.status().message);
-  return r.value();
+void BloomFilter::failed(const sdk::Status& status) const {
+  runtime_of(keep_).call_failed(name_, status.message);
 }
 
 std::uint64_t BloomFilter::item_count() const {
@@ -86,8 +79,9 @@ ComponentHandle<Interface>* find_handle(const Runtime& rt, ComponentLoader& load
 
 // The handles share ownership of the runtime (aliasing the Runtime object itself).
 BloomFilter Runtime::bloom_filter(std::string_view name) {
-  return {find_handle<sdk::BloomFilter>(*this, *impl_->components, name, "bloom_filter"),
-          std::shared_ptr<const void>(shared_from_this(), this), std::string(name)};
+  auto* handle = find_handle<sdk::BloomFilter>(*this, *impl_->components, name, "bloom_filter");
+  return {handle, &handle->active_pointer(), std::shared_ptr<const void>(shared_from_this(), this),
+          std::string(name)};
 }
 SlidingWindow Runtime::sliding_window(std::string_view name) {
   return {find_handle<sdk::SlidingWindow>(*this, *impl_->components, name, "sliding_window"),

@@ -56,22 +56,59 @@ TEST(ReadSections, AThreadThatKeepsEnteringSectionsDoesNotHoldAGracePeriodBack) 
   for (int i = 0; i < 100; ++i) ReadSections::instance().synchronize();  // returns: no deadline needed
   stop = true;
   busy.join();
-  EXPECT_EQ(ReadSections::this_thread_slot().depth(), 0u);
+  EXPECT_FALSE(ReadSections::this_thread_slot().in_section());
 }
 
-TEST(ReadSections, ASlotIsBackAtDepthZeroAfterEverySection) {
+TEST(ReadSections, OnlyTheOutermostSectionMovesTheWordAndNoWordComesBack) {
   auto& slot = ReadSections::this_thread_slot();
+  const auto start = slot.word.load();
+  ASSERT_FALSE(slot.in_section());
   {
     ReadSection a;
-    EXPECT_EQ(slot.depth(), 1u);
+    const auto inside = slot.word.load();
+    EXPECT_TRUE(slot.in_section());
     {
       ReadSection b;
-      EXPECT_EQ(slot.depth(), 2u);
+      EXPECT_EQ(slot.word.load(), inside) << "a nested section changed the word";
     }
-    EXPECT_EQ(slot.depth(), 1u);
+    EXPECT_EQ(slot.word.load(), inside) << "a nested section's end changed the word";
+    // A gate stepping out while it waits, then back in: out is a new word, in is the old one.
+    ASSERT_TRUE(ReadSections::step_out(slot));
+    EXPECT_FALSE(slot.in_section());
+    EXPECT_NE(slot.word.load(), inside);
+    ReadSections::step_in(slot);
+    EXPECT_EQ(slot.word.load(), inside);
   }
-  EXPECT_EQ(slot.depth(), 0u);
+  EXPECT_FALSE(slot.in_section());
+  EXPECT_GT(slot.word.load(), start + 1);
+  {
+    ReadSection c;
+    EXPECT_GT(slot.word.load(), start + 2) << "a later section had an earlier section's word";
+  }
+  EXPECT_FALSE(ReadSections::step_out(slot)) << "stepped out of no section";
   ReadSections::instance().synchronize();  // nothing open: returns at once
+}
+
+// Kernels without membarrier(2), and seccomp filters that refuse it: the mprotect barrier.
+TEST(ReadSections, TheMprotectBarrierWaitsForAnOpenSectionToo) {
+  auto& sections = ReadSections::instance();
+  const auto own = sections.barrier();
+  sections.use_barrier_for_tests(ReadSections::Barrier::mprotect);
+  std::atomic<bool> open{false};
+  std::atomic<bool> may_end{false};
+  std::thread reader([&] {
+    ReadSection s;
+    open = true;
+    while (!may_end.load()) std::this_thread::yield();
+  });
+  while (!open.load()) std::this_thread::yield();
+  auto grace = std::async(std::launch::async, [&sections] { sections.synchronize(); });
+  EXPECT_FALSE(finishes_within(grace, std::chrono::milliseconds(100)))
+      << "the grace period ended while a section was open";
+  may_end = true;
+  reader.join();
+  grace.get();
+  sections.use_barrier_for_tests(own);
 }
 
 }  // namespace
