@@ -51,7 +51,7 @@ bench: deps
 
 # Debian packages (packaging/README.md): a Release tree in build-package/ configured for /usr,
 # /etc/selfheal and /var/lib/selfheal, then CPack: build-package/selfheal_*.deb,
-# libselfheal1_*.deb and libselfheal-sdk-dev_*.deb (`sudo apt install ./build-package/...deb`).
+# libselfheal2_*.deb and libselfheal-sdk-dev_*.deb (`sudo apt install ./build-package/...deb`).
 package: deps
 	@[ -f build-package/CMakeCache.txt ] || cmake --preset package
 	cmake --build build-package -j$(JOBS)

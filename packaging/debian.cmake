@@ -5,7 +5,7 @@
 #   selfheal             host                 /usr/bin/selfheal, selfheal-probe, the plugins in
 #                                             /usr/lib/selfheal, /etc/selfheal/plugins.yaml (a
 #                                             conffile), rust-core's sources, the unit, the docs
-#   libselfheal1         runtime              /usr/lib/libselfheal.so.1
+#   libselfheal2         runtime              /usr/lib/libselfheal.so.2
 #   python3-selfheal     python               `import selfheal` (Debian wants Python modules in
 #                                             a python3-* package that depends on python3)
 #   libselfheal-sdk-dev  sdk, runtime-dev     headers, libselfheal.so, the CMake packages
@@ -45,7 +45,7 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # <name>_<version>_<arch>.deb, as dpkg-deb names them.
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 # Depends: from the ELF files' libraries (dpkg-shlibdeps, from dpkg-dev); a shlibs file for
-# libselfheal.so.1, so packages built against it depend on libselfheal1 (lintian: no-shlibs).
+# libselfheal.so.2, so packages built against it depend on libselfheal2 (lintian: no-shlibs).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
@@ -77,7 +77,7 @@ The host diagnoses why the Rust side cannot be used, repairs it with pluggable
 strategies and records every attempt; it serves an HTTP API and runs as the
 systemd service selfheal.service.")
 
-set(CPACK_DEBIAN_SHLIB_PACKAGE_NAME libselfheal1)
+set(CPACK_DEBIAN_SHLIB_PACKAGE_NAME libselfheal2)
 set(CPACK_DEBIAN_SHLIB_PACKAGE_SECTION libs)
 # The runtime opens its components' plugins in selfheal-probe and loads the plugins of the
 # selfheal package.
@@ -85,9 +85,9 @@ set(CPACK_DEBIAN_SHLIB_PACKAGE_DEPENDS "selfheal (= ${_sh_deb_version})")
 # ldconfig through dpkg's trigger (lintian: lacks-ldconfig-trigger). CPack still writes a postinst
 # and postrm that call ldconfig themselves (lintian warns: maintscript-calls-ldconfig); replacing
 # them with empty scripts would only trade that warning for maintainer-script-empty.
-set(CPACK_DEBIAN_SHLIB_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_LIST_DIR}/debian/libselfheal1/triggers)
+set(CPACK_DEBIAN_SHLIB_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_LIST_DIR}/debian/libselfheal2/triggers)
 set(CPACK_DEBIAN_SHLIB_DESCRIPTION "selfheal runtime library for applications
-libselfheal.so.1 lets an application use the selfheal components (Bloom
+libselfheal.so.2 lets an application use the selfheal components (Bloom
 filter, sliding window, memory pool) through handles that stay valid while
 the host switches them between their C++ and Rust implementations, from C++
 or through its C ABI.")
@@ -99,21 +99,21 @@ set(_sh_py "${SELFHEAL_PYTHON_VERSION}")
 string(REGEX REPLACE "^([0-9]+)\\.([0-9]+)$" "\\1" _sh_py_major "${_sh_py}")
 string(REGEX REPLACE "^([0-9]+)\\.([0-9]+)$" "\\2" _sh_py_minor "${_sh_py}")
 math(EXPR _sh_py_next "${_sh_py_minor} + 1")
-# dpkg-shlibdeps cannot look into libselfheal1 (another package of this build, not installed), so
-# its Depends are written here: libselfheal1 of this very build, which carries the versions of
+# dpkg-shlibdeps cannot look into libselfheal2 (another package of this build, not installed), so
+# its Depends are written here: libselfheal2 of this very build, which carries the versions of
 # libc6, libstdc++6 and libgcc-s1 computed for the same compiler (named too: lintian's
 # missing-dependency-on-libc).
 set(CPACK_DEBIAN_PYTHON_PACKAGE_SHLIBDEPS OFF)
 set(CPACK_DEBIAN_PYTHON_PACKAGE_DEPENDS
-  "python3 (>= ${_sh_py}~), python3 (<< ${_sh_py_major}.${_sh_py_next}), libselfheal1 (= ${_sh_deb_version}), libc6, libstdc++6, libgcc-s1")
+  "python3 (>= ${_sh_py}~), python3 (<< ${_sh_py_major}.${_sh_py_next}), libselfheal2 (= ${_sh_deb_version}), libc6, libstdc++6, libgcc-s1")
 set(CPACK_DEBIAN_PYTHON_DESCRIPTION "selfheal runtime for Python
 The Python module selfheal (import selfheal) gives Python programs the
 selfheal components (Bloom filter, sliding window, memory pool) through
-libselfheal1, with the same handles and modes as the C++ runtime.")
+libselfheal2, with the same handles and modes as the C++ runtime.")
 
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME libselfheal-sdk-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
-set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libselfheal1 (= ${_sh_deb_version})")
+set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libselfheal2 (= ${_sh_deb_version})")
 set(CPACK_DEBIAN_DEV_DESCRIPTION "selfheal plugin SDK and runtime development files
 Headers and CMake packages for writing selfheal plugins (SelfHealSDK: the SDK
 and its testing kit of fake host services) and for building applications on
@@ -133,7 +133,7 @@ cpack_add_component(sdk GROUP dev)
 cpack_add_component(runtime-dev GROUP dev)
 
 # /usr/share/doc/<package>/copyright and changelog.gz, written only by a package build.
-foreach(_sh_pair IN ITEMS host:selfheal runtime:libselfheal1 python:python3-selfheal sdk:libselfheal-sdk-dev)
+foreach(_sh_pair IN ITEMS host:selfheal runtime:libselfheal2 python:python3-selfheal sdk:libselfheal-sdk-dev)
   string(REPLACE ":" ";" _sh_pair "${_sh_pair}")
   list(GET _sh_pair 0 _sh_component)
   list(GET _sh_pair 1 _sh_package)

@@ -3,9 +3,9 @@
 // A caller marks its thread's slot around each call with plain stores and compiler fences (no
 // atomic read-modify-write, no full fence on the hot path). A switcher that needs every caller of
 // the old implementation gone publishes the new pointer, then synchronize(): a process-wide
-// barrier (membarrier(2), or an mprotect TLB shootdown where membarrier is missing) makes every
-// thread's earlier stores visible, and it waits for each slot that was in a section to move on.
-// ThreadSanitizer builds, which do not model either barrier, use full fences on the caller side.
+// barrier (membarrier(2)) makes every thread's earlier stores visible, and it waits for each slot
+// that was in a section to move on. Where membarrier is missing, and in ThreadSanitizer builds
+// (which do not model it), callers use full fences instead.
 // MT safe. Slots are per thread, reused after a thread exits.
 #pragma once
 
@@ -32,16 +32,13 @@ class __attribute__((visibility("default"))) ReadSections {
   static Slot& this_thread_slot() { return detail::this_thread_read_slot(); }
   // Returns once every read section that was open when it was called has ended.
   void synchronize();
-  enum class Barrier { membarrier, mprotect };
-  Barrier barrier() {
+  bool uses_membarrier() {
     std::lock_guard lock(mutex_);
-    return barrier_;
+    return membarrier_;
   }
-  // Tests: run grace periods with the fallback barrier of kernels without membarrier.
-  void use_barrier_for_tests(Barrier b) {
-    std::lock_guard lock(mutex_);
-    barrier_ = b;
-  }
+  // Registers the process for membarrier(2) (the constructor does; callers then stop fencing).
+  // false, for tests and with no section open: run as on a kernel without it, callers fencing.
+  void use_membarrier(bool use);
 
   // For a caller that must wait inside a section (the gate of a switch): out of it for every
   // switcher while it waits (the word its section's exit will store), back in after (the word it
@@ -54,7 +51,7 @@ class __attribute__((visibility("default"))) ReadSections {
     return true;
   }
   static void step_in(Slot& s) {
-    s.word.store(s.word.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+    s.word.store(s.word.load(std::memory_order_relaxed) - 1, std::memory_order_release);
     detail::read_section_fence();
   }
 
@@ -62,11 +59,9 @@ class __attribute__((visibility("default"))) ReadSections {
   friend detail::ReadSlot& detail::register_this_thread_read_slot();
   ReadSections();
   Slot& register_this_thread();
-  void process_barrier();
 
   std::mutex mutex_;
-  Barrier barrier_ = Barrier::mprotect;  // guarded by mutex_
-  void* barrier_page_ = nullptr;  // for Barrier::mprotect
+  bool membarrier_ = false;  // the process is registered; guarded by mutex_
   std::deque<Slot> slots_;  // stable addresses
 };
 

@@ -23,7 +23,7 @@ cpack --config "$build/CPackConfig.cmake" -G DEB -B "$work/out" >"$work/cpack.lo
   { cat "$work/cpack.log" >&2; fail "cpack"; }
 echo "built in $((SECONDS - start)) s"
 host_deb=$(echo "$work"/out/selfheal_*.deb)
-lib_deb=$(echo "$work"/out/libselfheal1_*.deb)
+lib_deb=$(echo "$work"/out/libselfheal2_*.deb)
 py_deb=$(echo "$work"/out/python3-selfheal_*.deb)
 dev_deb=$(echo "$work"/out/libselfheal-sdk-dev_*.deb)
 for deb in "$host_deb" "$lib_deb" "$py_deb" "$dev_deb"; do
@@ -120,20 +120,20 @@ echo "selfheal Depends: $depends"
 echo "$depends" | grep -q 'adduser' || fail "selfheal does not depend on adduser"
 echo "$depends" | grep -q 'libyaml-cpp' || fail "selfheal's Depends lack the shared libraries (dpkg-shlibdeps)"
 
-step "libselfheal1: the runtime library; python3-selfheal: its Python module"
-has libselfheal1 /usr/lib/libselfheal.so.1
-has libselfheal1 /usr/share/doc/libselfheal1/copyright
+step "libselfheal2: the runtime library; python3-selfheal: its Python module"
+has libselfheal2 /usr/lib/libselfheal.so.2
+has libselfheal2 /usr/share/doc/libselfheal2/copyright
 files python3-selfheal | grep -q '^/usr/lib/python3/dist-packages/selfheal\..*so$' ||
   fail "python3-selfheal has no Python module: $(files python3-selfheal)"
-! files libselfheal1 | grep -q '^/usr/lib/libselfheal\.so$' || fail "the namelink is in libselfheal1"
-grep -q '^libselfheal 1 libselfheal1 ' "$work/libselfheal1.control/shlibs" ||
-  fail "shlibs: $(cat "$work/libselfheal1.control/shlibs" 2>&1)"
-grep -qx 'activate-noawait ldconfig' "$work/libselfheal1.control/triggers" || fail "libselfheal1 has no ldconfig trigger"
-for so in "$work"/libselfheal1.root/usr/lib/libselfheal.so.1 "$work"/python3-selfheal.root/usr/lib/python3/dist-packages/selfheal.*so; do
+! files libselfheal2 | grep -q '^/usr/lib/libselfheal\.so$' || fail "the namelink is in libselfheal2"
+grep -q '^libselfheal 2 libselfheal2 ' "$work/libselfheal2.control/shlibs" ||
+  fail "shlibs: $(cat "$work/libselfheal2.control/shlibs" 2>&1)"
+grep -qx 'activate-noawait ldconfig' "$work/libselfheal2.control/triggers" || fail "libselfheal2 has no ldconfig trigger"
+for so in "$work"/libselfheal2.root/usr/lib/libselfheal.so.2 "$work"/python3-selfheal.root/usr/lib/python3/dist-packages/selfheal.*so; do
   if readelf -d "$so" | grep -E 'RPATH|RUNPATH'; then fail "$(basename "$so") has a search path"; fi
 done
-dpkg-deb -f "$lib_deb" Depends | grep -q 'selfheal (= ' || fail "libselfheal1 does not depend on selfheal"
-dpkg-deb -f "$py_deb" Depends | grep -q 'python3 (>= .*libselfheal1 (= ' ||
+dpkg-deb -f "$lib_deb" Depends | grep -q 'selfheal (= ' || fail "libselfheal2 does not depend on selfheal"
+dpkg-deb -f "$py_deb" Depends | grep -q 'python3 (>= .*libselfheal2 (= ' ||
   fail "python3-selfheal's Depends: $(dpkg-deb -f "$py_deb" Depends)"
 
 step "libselfheal-sdk-dev: headers, the CMake packages, the testing kit, the examples"
@@ -146,9 +146,9 @@ for f in /usr/include/selfheal/sdk/sdk.hpp /usr/include/selfheal/sdk/plugin.hpp 
          /usr/share/doc/libselfheal-sdk-dev/copyright; do
   has libselfheal-sdk-dev "$f"
 done
-[ "$(readlink "$work/libselfheal-sdk-dev.root/usr/lib/libselfheal.so")" = libselfheal.so.1 ] ||
-  fail "libselfheal.so does not point to libselfheal.so.1"
-dpkg-deb -f "$dev_deb" Depends | grep -q 'libselfheal1 (= ' || fail "libselfheal-sdk-dev does not depend on libselfheal1"
+[ "$(readlink "$work/libselfheal-sdk-dev.root/usr/lib/libselfheal.so")" = libselfheal.so.2 ] ||
+  fail "libselfheal.so does not point to libselfheal.so.2"
+dpkg-deb -f "$dev_deb" Depends | grep -q 'libselfheal2 (= ' || fail "libselfheal-sdk-dev does not depend on libselfheal2"
 
 step "no file in two packages, none under /usr/local or the build tree, all owned by root"
 dups=$(cat "$work"/*.files | sort | uniq -d)

@@ -19,16 +19,16 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 prefix=$work/prefix
 step "install $binary_dir into $prefix"
 cmake --install "$binary_dir" --prefix "$prefix" >"$work/install.log"
-for f in lib/libselfheal.so lib/libselfheal.so.1 include/selfheal/runtime.hpp include/selfheal/selfheal.h \
+for f in lib/libselfheal.so lib/libselfheal.so.2 include/selfheal/runtime.hpp include/selfheal/selfheal.h \
          lib/cmake/SelfHeal/SelfHealConfig.cmake lib/cmake/SelfHeal/SelfHealConfigVersion.cmake \
          lib/cmake/SelfHeal/SelfHealTargets.cmake share/doc/selfheal/examples/dedup/dedup.cpp \
          share/doc/selfheal/examples/dedup/CMakeLists.txt bin/selfheal-probe; do
   [ -e "$prefix/$f" ] || fail "not installed: $f"
 done
-readelf -d "$prefix/lib/libselfheal.so.1" | grep -q 'SONAME.*\[libselfheal\.so\.1\]' ||
-  fail "libselfheal.so.1 has no SONAME libselfheal.so.1: $(readelf -d "$prefix/lib/libselfheal.so.1" | grep SONAME)"
+readelf -d "$prefix/lib/libselfheal.so.2" | grep -q 'SONAME.*\[libselfheal\.so\.2\]' ||
+  fail "libselfheal.so.2 has no SONAME libselfheal.so.2: $(readelf -d "$prefix/lib/libselfheal.so.2" | grep SONAME)"
 step "only the public API is exported"
-exported=$(nm -D --defined-only -C "$prefix/lib/libselfheal.so.1")
+exported=$(nm -D --defined-only -C "$prefix/lib/libselfheal.so.2")
 echo "$exported" | grep -q 'selfheal::Runtime::open' || fail "selfheal::Runtime::open is not exported"
 echo "$exported" | grep -q ' selfheal_open$' || fail "selfheal_open is not exported"
 if leaked=$(echo "$exported" | grep -E 'selfheal::(Host|Healer|ComponentLoader|PluginLoader|ArtifactStore|http::)'); then

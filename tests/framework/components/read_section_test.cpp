@@ -89,11 +89,12 @@ TEST(ReadSections, OnlyTheOutermostSectionMovesTheWordAndNoWordComesBack) {
   ReadSections::instance().synchronize();  // nothing open: returns at once
 }
 
-// Kernels without membarrier(2), and seccomp filters that refuse it: the mprotect barrier.
-TEST(ReadSections, TheMprotectBarrierWaitsForAnOpenSectionToo) {
+// Kernels without membarrier(2), and seccomp filters that refuse it: callers fence instead.
+TEST(ReadSections, WithoutMembarrierAGracePeriodStillWaitsForAnOpenSection) {
   auto& sections = ReadSections::instance();
-  const auto own = sections.barrier();
-  sections.use_barrier_for_tests(ReadSections::Barrier::mprotect);
+  const bool had_membarrier = sections.uses_membarrier();
+  sections.use_membarrier(false);
+  EXPECT_TRUE(detail::read_sections_need_fences.load());
   std::atomic<bool> open{false};
   std::atomic<bool> may_end{false};
   std::thread reader([&] {
@@ -108,7 +109,33 @@ TEST(ReadSections, TheMprotectBarrierWaitsForAnOpenSectionToo) {
   may_end = true;
   reader.join();
   grace.get();
-  sections.use_barrier_for_tests(own);
+  sections.use_membarrier(had_membarrier);
+  EXPECT_EQ(detail::read_sections_need_fences.load(), !had_membarrier);
+}
+
+// A handle called from a thread-local's destructor after the thread gave its slot back gets a
+// slot of its own, never the one a new thread may own by then.
+std::atomic<ReadSections::Slot*> slot_of_late_caller{nullptr};
+struct LateCaller {
+  ~LateCaller() {
+    ReadSection s;
+    slot_of_late_caller = &ReadSections::this_thread_slot();
+  }
+};
+
+TEST(ReadSections, ACallAfterTheThreadGaveItsSlotBackGetsASlotOfItsOwn) {
+  ReadSections::Slot* first = nullptr;
+  std::thread t([&first] {
+    // Constructed before the thread's first section, so destroyed after its slot is given back.
+    thread_local LateCaller caller;
+    (void)&caller;
+    { ReadSection s; }
+    first = &ReadSections::this_thread_slot();
+  });
+  t.join();
+  ASSERT_NE(slot_of_late_caller.load(), nullptr);
+  EXPECT_NE(slot_of_late_caller.load(), first) << "the destructor's call used the slot given back";
+  EXPECT_FALSE(slot_of_late_caller.load()->in_section());
 }
 
 }  // namespace

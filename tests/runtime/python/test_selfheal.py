@@ -417,4 +417,4 @@ def test_the_installed_module_finds_the_installed_runtime(tmp_path):
     out = subprocess.run([sys.executable, "-c", code, str(site)], env=env, check=True, capture_output=True,
                          text=True).stdout.split()
     assert out[0].startswith(str(site)), out
-    assert os.path.realpath(out[1]) == os.path.realpath(prefix / "lib/libselfheal.so.1.0.0"), out
+    assert os.path.realpath(out[1]) == os.path.realpath(prefix / "lib/libselfheal.so.2.0.0"), out

@@ -47,7 +47,7 @@ class MemoryPool;
 }  // namespace sdk
 
 // The runtime's interface version: its major changes when this header changes incompatibly.
-inline constexpr int kRuntimeVersionMajor = 1;
+inline constexpr int kRuntimeVersionMajor = 2;
 inline constexpr int kRuntimeVersionMinor = 0;
 
 enum class Mode { heal, follow };

@@ -25,7 +25,8 @@ struct alignas(64) ReadSlot {
 // The calling thread's slot once registered, else null. initial-exec: one load from the thread
 // pointer, in an application as in libselfheal.so (the default model calls __tls_get_addr in a
 // shared object). Costs 8 bytes of glibc's static TLS reserve when libselfheal is dlopen'ed (the
-// Python module), as jemalloc's does. constinit: no TLS wrapper call on access.
+// Python module), as jemalloc's does. constinit: no TLS wrapper call on access. Null again once
+// the thread's thread-locals are being destroyed (a later call gets a slot of its own).
 extern constinit thread_local ReadSlot* this_thread_read_slot_if_registered
     __attribute__((tls_model("initial-exec"), visibility("default")));
 // Registers the calling thread (out of line, once per thread) and returns its slot.
@@ -36,21 +37,36 @@ inline ReadSlot& this_thread_read_slot() {
   return s != nullptr ? *s : register_this_thread_read_slot();
 }
 
-// The switcher makes every thread's stores visible with a process-wide barrier (membarrier(2)):
-// the caller needs only to keep the compiler from moving its accesses across the section's edges.
-// ThreadSanitizer does not model that barrier: full fences there.
+// Whether callers need full fences: until the read-section registry has registered the process
+// for membarrier(2), and for good where the kernel refuses it (older than 4.14, a seccomp filter).
+// With membarrier the switcher makes every thread's stores visible itself, and callers need only
+// keep the compiler from moving their accesses across the section's edges.
+extern constinit std::atomic<bool> read_sections_need_fences __attribute__((visibility("default")));
+
+#if defined(__SANITIZE_THREAD__)  // GCC
+#define SELFHEAL_READ_SECTIONS_TSAN 1
+#elif defined(__has_feature)  // Clang
+#if __has_feature(thread_sanitizer)
+#define SELFHEAL_READ_SECTIONS_TSAN 1
+#endif
+#endif
+
 inline void read_section_fence() {
-#if defined(__SANITIZE_THREAD__)
-  std::atomic_thread_fence(std::memory_order_seq_cst);
+#if defined(SELFHEAL_READ_SECTIONS_TSAN)
+  std::atomic_thread_fence(std::memory_order_seq_cst);  // ThreadSanitizer does not model membarrier
 #else
-  std::atomic_signal_fence(std::memory_order_seq_cst);
+  if (read_sections_need_fences.load(std::memory_order_relaxed)) [[unlikely]]
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+  else
+    std::atomic_signal_fence(std::memory_order_seq_cst);
 #endif
 }
 
 // Returns the word before entry, which leave_read_section takes back.
 inline std::uint64_t enter_read_section(ReadSlot& s) {
   const std::uint64_t before = s.word.load(std::memory_order_relaxed);
-  s.word.store(before | 1, std::memory_order_relaxed);
+  // release: a switcher that sees this word (or a later one) sees all of the earlier section.
+  s.word.store(before | 1, std::memory_order_release);
   read_section_fence();
   return before;
 }
