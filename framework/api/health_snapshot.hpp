@@ -6,7 +6,7 @@
 // have seen is missing from the answer. A refresh thread rebuilds it off the I/O threads on the
 // serving host's events (the healer's on_change: a fix started or ended, an attempt recorded, a
 // history write failed, a resource sample, the checks started or stopped; the component
-// loader's on_change: a switch), coalescing bursts, and once a refresh period for what no
+// loader's on_change: a switch), coalescing bursts, and once a refresh period (5 s) for what no
 // version tells: time (a breaker's cooldown ending) and fixes other processes record in the
 // shared history. Readers never wait for a rebuild. MT safe.
 #pragma once
@@ -46,7 +46,7 @@ class HealthSnapshot {
   // `hosts` gives the serving host (null: none yet). Starts the refresh thread, which builds a
   // first answer at once.
   explicit HealthSnapshot(HostSource hosts,
-                          std::chrono::milliseconds refresh_period = std::chrono::seconds(1));
+                          std::chrono::milliseconds refresh_period = std::chrono::seconds(5));
   ~HealthSnapshot();  // stop()
   HealthSnapshot(const HealthSnapshot&) = delete;
   HealthSnapshot& operator=(const HealthSnapshot&) = delete;
