@@ -6,7 +6,8 @@
 # manifest with a temporary state directory and a copy of the crate, so the tree is not touched;
 # nginx runs from a temporary prefix (its config, pid, logs and temp folders), as this user.
 #   scripts/measure-load.sh [seconds per wrk run, default 10] [port, default 18787; nginx: port+1]
-# Needs Debian's wrk and nginx-light (scripts/install-deps.sh installs both).
+# Needs Debian's wrk and nginx-light (scripts/install-deps.sh installs both). SELFHEAL_BIN: another
+# selfheal binary to measure (an older build, for a before/after on the same machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10} port=${2:-18787}
@@ -56,7 +57,7 @@ sed -e "s|^  state_dir: .*|  state_dir: $work/state|" \
     -e "s|port: 8787|port: $port|" config/plugins.yaml >"$work/plugins.yaml"
 # No build cache: the build below compiles for real rather than replaying sccache's hits.
 sed -i "s|^settings:|settings:\n  build_cache: \"off\"|" "$work/plugins.yaml"
-build/bin/selfheal serve --config "$work/plugins.yaml" 2>"$work/serve.log" &
+"${SELFHEAL_BIN:-build/bin/selfheal}" serve --config "$work/plugins.yaml" 2>"$work/serve.log" &
 pid=$!
 url=http://127.0.0.1:$port
 wait_for() {  # wait_for <seconds> <command...>: poll until the command succeeds
