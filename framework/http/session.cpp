@@ -88,8 +88,7 @@ void Session::on_read(beast::error_code ec) {
   head_ = request.method() == beast_http::verb::head;
   version_ = request.version();
   // The answer may come from any thread: it is carried back onto this connection's strand. A
-  // handler that answers at once, on the strand, writes it now: no second trip through the
-  // queue (a third of a cheap request's cost).
+  // handler that answers at once, on the strand, writes it now: no second trip through the queue.
   auto respond = [self = shared_from_this()](Response res) {
     net::dispatch(self->stream_.get_executor(), [self, r = std::move(res)]() mutable {
       self->answer(std::move(r));
