@@ -1,5 +1,8 @@
 #include "api/health_snapshot.hpp"
 
+#include <condition_variable>
+#include <mutex>
+
 #include "api/health_view.hpp"
 
 namespace selfheal::http {
