@@ -26,6 +26,7 @@ packages=(
   python3-dev python3-pybind11  # the Python module `selfheal` (framework/runtime/python)
   python3-pytest python3-numpy  # its tests (tests/runtime/python) and bench/python_overhead.py
   dpkg-dev file lintian  # make package: CPack's dpkg-shlibdeps and file; tests/packaging checks the .debs with lintian
+  wrk nginx-light  # scripts/measure-load.sh: /health under load, beside nginx answering a fixed body
 )
 # Node.js runs the browser test (playwright-core); Debian's only when no node is installed.
 if ! command -v node >/dev/null 2>&1; then

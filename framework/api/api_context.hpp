@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 
+#include "api/health_snapshot.hpp"
 #include "api/host_holder.hpp"
 #include "api/reloader.hpp"
 #include "http/router.hpp"
@@ -15,6 +16,7 @@ namespace selfheal::http {
 
 struct ApiContext {
   HostHolder& hosts;
+  HealthSnapshot& health;  // GET /health's prepared answer
   boost::asio::io_context& io;
   boost::asio::thread_pool& pool;
   std::function<ReloadResult()> reload;

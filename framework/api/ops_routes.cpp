@@ -2,7 +2,6 @@
 #include <boost/json.hpp>
 
 #include "api/api_context.hpp"
-#include "api/health_view.hpp"
 #include "api/metrics_view.hpp"
 
 namespace selfheal::http {
@@ -28,10 +27,7 @@ void add_ops_routes(Router& router, ApiContext& ctx) {
   router.add(verb::get, "/health", [&ctx](Call call) {
     auto host = host_or_503(ctx, call.respond);
     if (!host) return;
-    auto report = health_report(host->manifest(), host->healer().status(1),
-                                host->components().status(), host->healer().last_outcome(),
-                                host->plugins());
-    call.respond(json_response(report.status, report.body));
+    call.respond(ctx.health.get(host)->response());
   });
   router.add(verb::get, "/metrics", [&ctx](Call call) {
     auto host = host_or_503(ctx, call.respond);

@@ -2,6 +2,7 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include "api/health_snapshot.hpp"
 #include "api/sd_notify.hpp"
 #include "api/status_page.hpp"
 
@@ -63,8 +64,9 @@ std::string Service::start(Manifest manifest) {
   reloader_ = std::make_unique<Reloader>(
       file, hosts_, [this](Manifest m) { return make_host(std::move(m)); },
       [this](const Manifest& m) { return check_reloaded(m); }, sink_);
+  health_ = std::make_unique<HealthSnapshot>([this] { return hosts_.get(); });
   context_ = std::make_unique<ApiContext>(ApiContext{
-      hosts_, server_.io(), server_.pool(),
+      hosts_, *health_, server_.io(), server_.pool(),
       [this] { return options_.embedded_host ? embedded_reload_refusal() : reloader_->reload(); },
       [this] { return server_.open_connections(); }});
   auto router = std::make_shared<Router>(
@@ -80,6 +82,7 @@ std::string Service::start(Manifest manifest) {
     log_.error("a connection's handler failed and was closed: " + std::string(what));
   });
   if (auto error = server_.start(address_, port_, router); !error.empty()) {
+    health_->stop();
     hosts_.swap(nullptr);
     return error;
   }
@@ -118,6 +121,7 @@ void Service::stop() {
     host->healer().cancel_running();  // kills the build's group
   watchdog_.stop();
   server_.stop();  // no new requests; pool jobs end; connections close
+  if (health_) health_->stop();  // its refresh thread may hold the host
   if (auto host = hosts_.swap(nullptr); host && !options_.embedded_host) {
     host->stop();
     log_.info("stopped");

@@ -61,6 +61,7 @@ class Service {
   std::uint16_t port_ = 0;
   std::unique_ptr<Reloader> reloader_;
   HttpServer server_;  // after the hosts: destroyed first, dropping what its handlers hold
+  std::unique_ptr<HealthSnapshot> health_;
   std::unique_ptr<ApiContext> context_;
   Watchdog watchdog_;
   bool started_ = false;

@@ -276,6 +276,7 @@ std::vector<ComponentChange> ComponentLoader::check() {
         switch_component(c, *target, needs_artifact(chosen) ? library : nullptr, sha, changes);
       }
     }
+    version_.fetch_add(1, std::memory_order_release);
   }
   source_.checked();
   std::vector<ChangeListener> listeners;
@@ -302,6 +303,7 @@ void ComponentLoader::record_call_error(const std::string& component) {
       impl->second.breaker.state = CircuitBreaker::State::open;
       impl->second.breaker.retry_at = std::chrono::steady_clock::now() + kBreakerCooldown;
       trip = true;
+      version_.fetch_add(1, std::memory_order_release);
     }
   }
   if (trip) request_check();

@@ -4,6 +4,7 @@
 // and switches between them with the state migrated. MT safe.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -77,6 +78,10 @@ class ComponentLoader {
   void record_call_error(const std::string& component);
   void on_change(ChangeListener listener);
   LoaderStatus status() const;
+  // Moves with each change of what status() reports (a check, a breaker tripped), in the same
+  // locked step: a view of status() read after loading it is at least that new. What only time
+  // changes (a breaker's cooldown ending) does not move it.
+  std::uint64_t version() const { return version_.load(std::memory_order_acquire); }
 
   // The handle of component `name` when it is served through `Interface` (its kind's interface);
   // else null. The handle lives as long as this loader.
@@ -121,6 +126,7 @@ class ComponentLoader {
   std::mutex check_mutex_;    // one check at a time
   std::map<std::string, ManagedComponent> components_;
   std::vector<ChangeListener> listeners_;
+  std::atomic<std::uint64_t> version_{0};
   // Runs check() in its loop; last, so that it stops before the rest goes.
   PeriodicWorker worker_{[this] { check(); },
                          [this] { return std::chrono::nanoseconds(manifest_.settings.check_interval); }};

@@ -11,6 +11,7 @@ void FixTracker::begin(std::int64_t id, const std::string& crate,
   e.progress.state = FixState::diagnosing;
   e.progress.started = now;
   trim();
+  version_.fetch_add(1, std::memory_order_release);
 }
 
 void FixTracker::update(std::int64_t id, const std::function<void(FixProgress&)>& change) {
@@ -39,6 +40,7 @@ void FixTracker::finish(std::int64_t id, const FixOutcome& outcome,
     }
     latest_ = outcome;
     trim();
+    version_.fetch_add(1, std::memory_order_release);
   }
   for (const auto& done : waiters) done(outcome);
 }

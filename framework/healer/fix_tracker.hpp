@@ -3,6 +3,7 @@
 // finish); readers get copies. Keeps the last `kept` finished fixes. MT safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -36,6 +37,9 @@ class FixTracker {
   std::optional<FixOutcome> outcome(std::int64_t id) const;
   std::optional<FixOutcome> latest() const;    // the last fix that finished
   std::optional<FixProgress> current() const;  // the newest fix not finished
+  // Moves on each begin and finish, in the same locked step as the change: a reader that loads
+  // it before reading latest() never keeps a pre-finish view under a post-finish version.
+  std::uint64_t version() const { return version_.load(std::memory_order_acquire); }
 
  private:
   struct Entry {
@@ -49,6 +53,7 @@ class FixTracker {
   std::size_t kept_;
   std::map<std::int64_t, Entry> fixes_;
   std::optional<FixOutcome> latest_;
+  std::atomic<std::uint64_t> version_{0};
 };
 
 }  // namespace selfheal

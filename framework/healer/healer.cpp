@@ -188,7 +188,10 @@ std::int64_t Healer::start_fix(FixRequest request, Completion done) {
       resources_.fix_ended(std::chrono::steady_clock::now());
     }
     tracker_.finish(id, outcome, env_.clock().now());
+    changed();
   });
+  lock.unlock();
+  changed();
   return id;
 }
 
@@ -225,11 +228,15 @@ void Healer::record_resources(const ResourceSample& sample) {
   }
   std::vector<std::string> names;
   for (const auto& w : now) names.push_back(w.resource);
-  std::lock_guard lock(mutex_);
-  if (names == warned_) return;
-  warned_ = names;
-  for (const auto& w : now) log_.warning("predicted: " + w.text());
-  if (now.empty()) log_.info("free disk and memory are no longer trending below the build minimum");
+  {
+    std::lock_guard lock(mutex_);
+    if (names != warned_) {
+      warned_ = names;
+      for (const auto& w : now) log_.warning("predicted: " + w.text());
+      if (now.empty()) log_.info("free disk and memory are no longer trending below the build minimum");
+    }
+  }
+  changed();  // a warning's figures move with each sample, not only the set of warnings
 }
 
 void Healer::check_once() {
@@ -272,12 +279,16 @@ void Healer::check_once() {
   }
 }
 
-void Healer::start() { worker_.start(); }
+void Healer::start() {
+  worker_.start();
+  changed();
+}
 
 void Healer::stop() {
   if (!worker_.running()) return;
   cancel_running();
   worker_.stop();
+  changed();
 }
 
 void Healer::request_check() { worker_.request(); }
@@ -304,6 +315,21 @@ void Healer::cancel_running() {
 void Healer::on_fix(FixListener listener) {
   std::lock_guard lock(mutex_);
   listeners_.push_back(std::move(listener));
+}
+
+void Healer::on_change(std::function<void()> listener) {
+  std::lock_guard lock(mutex_);
+  change_listeners_.push_back(std::move(listener));
+}
+
+void Healer::changed() {
+  changes_.fetch_add(1, std::memory_order_release);
+  std::vector<std::function<void()>> listeners;
+  {
+    std::lock_guard lock(mutex_);
+    listeners = change_listeners_;
+  }
+  for (const auto& listener : listeners) listener();
 }
 
 HealerStatus Healer::status(std::size_t recent) {

@@ -6,6 +6,7 @@
 // MT safe: every public method may be called from any thread.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -68,6 +69,15 @@ class Healer {
   std::optional<FixOutcome> last_outcome() const { return tracker_.latest(); }
   FixCounters counters();  // monotonic while this healer lives (seeded from the history)
   void on_fix(FixListener listener);  // called after every fix, on the fixing thread
+  // Called after what status() or last_outcome() report changed: a fix started or ended, an
+  // attempt was recorded, a history write failed, a resource sample was taken, the checks
+  // started or stopped. On the changing thread, no healer lock held; must not wait for a fix.
+  void on_change(std::function<void()> listener);
+  // Moves with each of those changes, at latest right after it (with it for a fix's end): a view
+  // of status() and last_outcome() read after loading version() is at least that new.
+  std::uint64_t version() const {
+    return changes_.load(std::memory_order_acquire) + tracker_.version();
+  }
   const Manifest& manifest() const { return manifest_; }
 
  private:
@@ -82,6 +92,7 @@ class Healer {
   void log_outcome(const FixOutcome& out, const FixRequest& request, std::chrono::milliseconds duration);
   void record_attempt(FixAttempt& attempt);  // a failed write is logged and counted, never thrown
   void note_history_error(const std::string& error);
+  void changed();  // moves version() and calls the change listeners; no lock held
   struct StrategyRun {
     FixAttempt attempt;
     bool skipped = false;  // sdk::FixResult::skipped: nothing to act on, not an attempt
@@ -110,6 +121,8 @@ class Healer {
   std::int64_t history_write_errors_ = 0;
   std::string history_error_;  // the last failed history write; cleared by a good one
   std::vector<FixListener> listeners_;
+  std::vector<std::function<void()>> change_listeners_;
+  std::atomic<std::uint64_t> changes_{0};
   FixTracker tracker_;  // MT safe on its own; never called with mutex_ held and a callback due
   // The periodic checks (check_once); last, so it stops before the members its passes use go.
   PeriodicWorker worker_{[this] { check_once(); }, [this] { return time_to_next_check(); }};

@@ -108,20 +108,26 @@ void Healer::record_attempt(FixAttempt& attempt) {
   }
   try {
     attempt.id = history_.record(attempt);
-    std::lock_guard l(mutex_);
-    history_error_.clear();
+    {
+      std::lock_guard l(mutex_);
+      history_error_.clear();
+    }
+    changed();  // the attempt counts and the success rate moved
   } catch (const std::exception& e) {
     note_history_error(e.what());
   }
 }
 
 void Healer::note_history_error(const std::string& error) {
+  {
+    std::lock_guard l(mutex_);
+    ++history_write_errors_;
+    history_error_ = error;
+  }
+  changed();  // before the log line: who reads it and then asks for the status sees the error
   // Loud, and never the fix's outcome: what the crate's diagnosis says stands.
   log_.event(LogLevel::error, "history write failed (the fix's outcome stands)",
              LogFields().add("store", "history").add("disk_full", says_disk_full(error)).add("error", error));
-  std::lock_guard l(mutex_);
-  ++history_write_errors_;
-  history_error_ = error;
 }
 
 FixOutcome Healer::fix_locked(CrateState& crate, const FixRequest& request, std::int64_t fix_id,

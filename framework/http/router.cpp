@@ -1,6 +1,7 @@
 #include "http/router.hpp"
 
 #include <set>
+#include <string_view>
 
 namespace selfheal::http {
 
@@ -12,12 +13,16 @@ void Router::add(beast_http::verb method, std::string pattern, Handler handler) 
 }
 
 bool Router::matches(const std::string& pattern, const std::string& path, std::string& param) {
-  static const std::string kId = "{id}";
-  if (pattern.size() > kId.size() && pattern.compare(pattern.size() - kId.size(), kId.size(), kId) == 0) {
-    const std::string prefix = pattern.substr(0, pattern.size() - kId.size());
-    if (path.size() <= prefix.size() || path.compare(0, prefix.size(), prefix) != 0) return false;
-    param = path.substr(prefix.size());
-    return param.find('/') == std::string::npos;
+  constexpr std::string_view kId = "{id}";
+  const std::string_view p(pattern);
+  if (p.size() > kId.size() && p.ends_with(kId)) {
+    // Views, not copies: every request is matched against every pattern before its own.
+    const std::string_view prefix = p.substr(0, p.size() - kId.size());
+    if (path.size() <= prefix.size() || !std::string_view(path).starts_with(prefix)) return false;
+    const std::string_view rest = std::string_view(path).substr(prefix.size());
+    if (rest.find('/') != std::string_view::npos) return false;
+    param = rest;
+    return true;
   }
   return pattern == path;
 }

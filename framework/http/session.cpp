@@ -67,6 +67,12 @@ void Session::on_header(beast::error_code ec) {
     answer(error_response(Status::service_unavailable, "too many open connections"));
     return;
   }
+  // A request without a body (GET, HEAD) is complete with its header: routed now, without an
+  // async_read that would only complete through the queue.
+  if (parser_->is_done()) {
+    on_read({});
+    return;
+  }
   stream_.expires_at(read_started_ + limits_.read_timeout);
   beast_http::async_read(stream_, buffer_, *parser_,
                          [self = shared_from_this()](beast::error_code read_ec, std::size_t) {
@@ -76,24 +82,26 @@ void Session::on_header(beast::error_code ec) {
 
 void Session::on_read(beast::error_code ec) {
   if (read_failed(ec)) return;
-  stream_.expires_never();
   Request request = parser_->release();
   // A connection in the headroom answers one probe and closes, giving its place back.
   keep_alive_ = request.keep_alive() && !slot_.probe_only();
   head_ = request.method() == beast_http::verb::head;
   version_ = request.version();
-  // The answer may come from any thread: it is carried back onto this connection's strand.
+  // The answer may come from any thread: it is carried back onto this connection's strand. A
+  // handler that answers at once, on the strand, writes it now: no second trip through the queue.
   auto respond = [self = shared_from_this()](Response res) {
-    net::post(self->stream_.get_executor(),
-              [self, r = std::make_shared<Response>(std::move(res))]() mutable {
-                self->answer(std::move(*r));
-              });
+    net::dispatch(self->stream_.get_executor(), [self, r = std::move(res)]() mutable {
+      self->answer(std::move(r));
+    });
   };
   try {
     router_->dispatch(std::move(request), std::move(respond));
   } catch (const std::exception& e) {
     answer(error_response(Status::internal_server_error, e.what()));
   }
+  // Not answered yet (the work went to the pool): no read timeout while it runs. An answer
+  // given at once has set the write timeout already.
+  if (!pending_) stream_.expires_never();
 }
 
 void Session::answer(Response res) {
