@@ -27,7 +27,7 @@ test-asan: deps
 
 # The concurrency tests (label "concurrency") under ThreadSanitizer, in build-tsan/: only their
 # programs are built there.
-TSAN_TARGETS ?= component_handle_test process_runner_test http_e2e_test http_unit_test selfheal runtime_test
+TSAN_TARGETS ?= component_handle_test process_runner_test http_e2e_test http_unit_test health_snapshot_test selfheal runtime_test
 test-tsan: deps
 	@[ -f build-tsan/CMakeCache.txt ] || cmake --preset tsan
 	cmake --build build-tsan -j$(JOBS) --target $(TSAN_TARGETS)

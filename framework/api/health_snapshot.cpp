@@ -93,7 +93,9 @@ void HealthSnapshot::watch(Host& host) {
     if (auto w = wakeup.lock()) w->raise();
   };
   host.healer().on_change(raise);
-  host.components().on_change([raise](const ComponentChange&) { raise(); });
+  // Every move of the loader's version, not only switches: a check that changed a score or an
+  // error makes the kept answer stale too, and it is rebuilt here rather than by a request.
+  host.components().on_version_change(raise);
 }
 
 void HealthSnapshot::run() {

@@ -6,9 +6,10 @@
 // have seen is missing from the answer. A refresh thread rebuilds it off the I/O threads on the
 // serving host's events (the healer's on_change: a fix started or ended, an attempt recorded, a
 // history write failed, a resource sample, the checks started or stopped; the component
-// loader's on_change: a switch), coalescing bursts, and once a refresh period (5 s) for what no
-// version tells: time (a breaker's cooldown ending) and fixes other processes record in the
-// shared history. Readers never wait for a rebuild. MT safe.
+// loader's on_version_change: each check, a breaker tripped), coalescing bursts, and once a
+// refresh period (5 s) for what no version tells: time (a breaker's cooldown ending) and fixes
+// other processes record in the shared history. Readers wait for a rebuild only in the moment
+// between a change and the refresh thread's answer to it. MT safe.
 #pragma once
 
 #include <atomic>

@@ -286,6 +286,7 @@ std::vector<ComponentChange> ComponentLoader::check() {
   }
   for (const auto& change : changes)
     for (const auto& l : listeners) l(change);
+  version_changed();
   return changes;
 }
 
@@ -306,7 +307,24 @@ void ComponentLoader::record_call_error(const std::string& component) {
       version_.fetch_add(1, std::memory_order_release);
     }
   }
-  if (trip) request_check();
+  if (trip) {
+    version_changed();
+    request_check();
+  }
+}
+
+void ComponentLoader::version_changed() {
+  std::vector<std::function<void()>> listeners;
+  {
+    std::lock_guard lock(mutex_);
+    listeners = version_listeners_;
+  }
+  for (const auto& l : listeners) l();
+}
+
+void ComponentLoader::on_version_change(std::function<void()> listener) {
+  std::lock_guard lock(mutex_);
+  version_listeners_.push_back(std::move(listener));
 }
 
 void ComponentLoader::start() { worker_.start(); }

@@ -77,6 +77,9 @@ class ComponentLoader {
   // A call error seen by a caller: feeds the implementation's error count and breaker.
   void record_call_error(const std::string& component);
   void on_change(ChangeListener listener);
+  // Called after each move of version() (each check, a breaker tripped), on the thread that moved
+  // it, with no lock held: for views of status() kept between changes (/health).
+  void on_version_change(std::function<void()> listener);
   LoaderStatus status() const;
   // Moves with each change of what status() reports (a check, a breaker tripped), in the same
   // locked step: a view of status() read after loading it is at least that new. What only time
@@ -126,7 +129,9 @@ class ComponentLoader {
   std::mutex check_mutex_;    // one check at a time
   std::map<std::string, ManagedComponent> components_;
   std::vector<ChangeListener> listeners_;
+  std::vector<std::function<void()>> version_listeners_;
   std::atomic<std::uint64_t> version_{0};
+  void version_changed();  // calls version_listeners_; no lock held
   // Runs check() in its loop; last, so that it stops before the rest goes.
   PeriodicWorker worker_{[this] { check(); },
                          [this] { return std::chrono::nanoseconds(manifest_.settings.check_interval); }};

@@ -329,7 +329,16 @@ void Healer::changed() {
     std::lock_guard lock(mutex_);
     listeners = change_listeners_;
   }
-  for (const auto& listener : listeners) listener();
+  // A listener's failure is its own: never the fix's, nor the history write's it follows.
+  for (const auto& listener : listeners) {
+    try {
+      listener();
+    } catch (const std::exception& e) {
+      log_.error(std::string("a change listener failed: ") + e.what());
+    } catch (...) {
+      log_.error("a change listener failed");
+    }
+  }
 }
 
 HealerStatus Healer::status(std::size_t recent) {

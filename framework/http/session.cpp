@@ -86,6 +86,7 @@ void Session::on_read(beast::error_code ec) {
   // A connection in the headroom answers one probe and closes, giving its place back.
   keep_alive_ = request.keep_alive() && !slot_.probe_only();
   head_ = request.method() == beast_http::verb::head;
+  answered_ = false;
   version_ = request.version();
   // The answer may come from any thread: it is carried back onto this connection's strand. A
   // handler that answers at once, on the strand, writes it now: no second trip through the queue.
@@ -105,6 +106,8 @@ void Session::on_read(beast::error_code ec) {
 }
 
 void Session::answer(Response res) {
+  if (answered_) return;
+  answered_ = true;
   res.version(version_);
   res.keep_alive(keep_alive_);
   res.set(beast_http::field::server, "selfheal");

@@ -45,6 +45,8 @@ class Session : public std::enable_shared_from_this<Session> {
   ConnectionCounter::Slot slot_;
   std::optional<beast_http::request_parser<beast_http::string_body>> parser_;
   std::shared_ptr<Response> pending_;  // the answer being written
+  bool answered_ = false;  // this request has its answer: a second one (a handler that answered,
+                           // then threw) is dropped, never written over the first
   std::chrono::steady_clock::time_point read_started_;
   bool keep_alive_ = false;
   bool head_ = false;

@@ -6,6 +6,7 @@
 
 #include "api/health_view.hpp"
 #include "api/metrics_view.hpp"
+#include "http/http_server.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/router.hpp"
 
@@ -197,6 +198,40 @@ TEST(Router, NotFoundMethodNotAllowedAuthAndRate) {
   }
   token.clear();  // no token configured: open (the rate limit still applies)
   EXPECT_EQ(route(router, beast_http::verb::post, "/b").result(), Status::too_many_requests);
+}
+
+// A handler that answers and then throws: its answer is the one written, the 500 its exception
+// would make is dropped (two writes over one buffer before), and the next pipelined request on
+// the connection is answered in turn.
+TEST(Session, AHandlerThatAnswersThenThrowsGetsOneAnswer) {
+  HttpServer server(HttpLimits{}, 1, 1);
+  auto router = std::make_shared<Router>([] { return std::string(); }, nullptr);
+  router->add(beast_http::verb::get, "/answers-then-throws", [](Call c) {
+    c.respond(json_response(Status::ok, "first"));
+    throw std::runtime_error("after the answer");
+  });
+  router->add(beast_http::verb::get, "/a", [](Call c) { c.respond(json_response(Status::ok, "a")); });
+  ASSERT_EQ(server.start("127.0.0.1", 0, router), "");
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  socket.connect(server.endpoint());
+  const std::string two = "GET /answers-then-throws HTTP/1.1\r\nHost: x\r\n\r\n"
+                          "GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  boost::asio::write(socket, boost::asio::buffer(two));
+  boost::beast::flat_buffer buffer;
+  std::vector<Response> answers;
+  for (;;) {
+    Response res;
+    boost::system::error_code ec;
+    beast_http::read(socket, buffer, res, ec);
+    if (ec) break;
+    answers.push_back(std::move(res));
+  }
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[0].result(), Status::ok);
+  EXPECT_EQ(answers[0].body(), "\"first\"\n");
+  EXPECT_EQ(answers[1].body(), "\"a\"\n");
+  server.stop();
 }
 
 }  // namespace
