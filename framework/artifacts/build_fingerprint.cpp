@@ -1,8 +1,10 @@
 #include "artifacts/build_fingerprint.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <sstream>
 #include <vector>
 
@@ -13,7 +15,57 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A file's identity and content clock; "-" when it does not exist. ctime too: a rewrite keeps
+// the inode and may keep mtime (touch -r), never ctime.
+std::string file_stamp(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return "-";
+  std::ostringstream out;
+  out << st.st_dev << ':' << st.st_ino << ':' << st.st_size << ':' << st.st_mtim.tv_sec << '.'
+      << st.st_mtim.tv_nsec << ':' << st.st_ctim.tv_sec << '.' << st.st_ctim.tv_nsec;
+  return out.str();
+}
+
+fs::path rustup_home() {
+  if (const char* home = std::getenv("RUSTUP_HOME"); home && *home) return home;
+  if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".rustup";
+  return {};
+}
+
 }  // namespace
+
+std::optional<std::string> toolchain_stamp(const fs::path& path) {
+  std::error_code ec;
+  const auto real = fs::canonical(path, ec);
+  if (ec) return std::nullopt;
+  std::ostringstream out;
+  out << "rustc " << path.string() << ' ' << real.string() << ' ' << file_stamp(real) << '\n';
+  for (const char* name : {"RUSTUP_TOOLCHAIN", "RUSTUP_HOME", "CARGO_HOME", "HOME"}) {
+    const char* v = std::getenv(name);
+    out << name << '=' << (v ? v : "<unset>") << '\n';
+  }
+  // A proxy picks the toolchain from rustup's settings and runs its bin/rustc: a default or
+  // override changed, a toolchain installed, removed or updated all show here.
+  if (const auto home = rustup_home(); !home.empty()) {
+    out << "settings " << file_stamp(home / "settings.toml") << '\n';
+    const auto toolchains = home / "toolchains";
+    out << "toolchains " << file_stamp(toolchains) << '\n';
+    std::vector<std::string> entries;
+    for (fs::directory_iterator it(toolchains, ec), end; !ec && it != end && entries.size() < 64;
+         it.increment(ec))
+      entries.push_back(it->path().filename().string() + " " +
+                        file_stamp(it->path() / "bin" / "rustc"));
+    std::sort(entries.begin(), entries.end());
+    for (const auto& e : entries) out << "toolchain " << e << '\n';
+  }
+  // rustup honours rust-toolchain files in the directory it runs in and above (rustc runs in ours).
+  for (auto dir = fs::current_path(ec); !ec && !dir.empty(); dir = dir.parent_path()) {
+    for (const char* name : {"rust-toolchain", "rust-toolchain.toml"})
+      if (auto st = file_stamp(dir / name); st != "-") out << (dir / name).string() << ' ' << st << '\n';
+    if (dir == dir.root_path()) break;
+  }
+  return out.str();
+}
 
 std::optional<CrateSources> hash_crate_sources(const fs::path& crate_root) {
   std::vector<fs::path> files;
@@ -56,33 +108,45 @@ BuildFingerprinter::BuildFingerprinter(sdk::ProcessRunner& runner, const Toolcha
 std::optional<RustcIdentity> BuildFingerprinter::rustc() {
   auto path = toolchain_.find("rustc");
   if (!path) return std::nullopt;
-  std::error_code ec;
-  // A rustup proxy keeps its own file when the toolchain behind it changes: key on the file it
-  // resolves to as well.
-  const auto real = fs::canonical(*path, ec);
-  const auto key = ec ? *path : real;
-  const auto mtime = fs::last_write_time(key, ec);
-  const auto size = fs::file_size(key, ec);
+  return rustc(*path);
+}
+
+std::optional<RustcIdentity> BuildFingerprinter::rustc(const fs::path& path) {
+  const auto stamp = toolchain_stamp(path);
+  // Held while rustc runs: concurrent askers wait for the one run instead of starting their own.
   std::lock_guard lock(mutex_);
-  if (cached_ && cached_path_ == key && cached_mtime_ == mtime && cached_size_ == size) return cached_;
+  if (auto it = cached_.find(path); stamp && it != cached_.end() && it->second.stamp == *stamp)
+    return it->second.id;
+  ++runs_;
   sdk::ProcessSpec spec;
-  spec.argv = {path->string(), "-vV"};
+  spec.argv = {path.string(), "-vV"};
   spec.inherit_environment = true;
   spec.search_path = toolchain_.dirs();
   spec.timeout = std::chrono::seconds(30);
   auto result = runner_.run(spec);
-  if (!result.success()) return std::nullopt;
+  if (!result.success()) {
+    cached_.erase(path);
+    return std::nullopt;
+  }
   RustcIdentity id;
   for (const auto& line : result.tail) {
     if (line.rfind("rustc ", 0) == 0 && id.version.empty()) id.version = line;
     if (line.rfind("host: ", 0) == 0) id.host = line.substr(6);
   }
-  if (id.version.empty()) return std::nullopt;
-  cached_ = id;
-  cached_path_ = key;
-  cached_mtime_ = mtime;
-  cached_size_ = size;
-  return cached_;
+  if (id.version.empty()) {
+    cached_.erase(path);
+    return std::nullopt;
+  }
+  if (stamp) {
+    if (cached_.size() >= 16) cached_.clear();  // a bound; more rustcs than this is not a host
+    cached_[path] = Cached{*stamp, id};
+  }
+  return id;
+}
+
+std::size_t BuildFingerprinter::rustc_runs() const {
+  std::lock_guard lock(mutex_);
+  return runs_;
 }
 
 std::optional<std::string> BuildFingerprinter::current(const sdk::CratePaths& crate) {
