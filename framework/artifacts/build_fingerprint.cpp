@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
 #include <vector>
 
@@ -102,8 +103,48 @@ std::string combine_fingerprint(const CrateSources& sources, const RustcIdentity
   return "sha256:" + sha256_hex(in.str());
 }
 
-BuildFingerprinter::BuildFingerprinter(sdk::ProcessRunner& runner, const ToolchainSearchPath& toolchain)
-    : runner_(runner), toolchain_(toolchain) {}
+BuildFingerprinter::BuildFingerprinter(sdk::ProcessRunner& runner, const ToolchainSearchPath& toolchain,
+                                       fs::path remembered)
+    : runner_(runner), toolchain_(toolchain), remembered_(std::move(remembered)) {}
+
+// One line per rustc: sha256(path, stamp) TAB host TAB version. A line whose key matches was
+// written for the same rustc in the same toolchain state.
+std::optional<RustcIdentity> BuildFingerprinter::read_remembered(const std::string& key) const {
+  if (remembered_.empty()) return std::nullopt;
+  std::ifstream in(remembered_);
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto a = line.find('\t');
+    const auto b = a == std::string::npos ? a : line.find('\t', a + 1);
+    if (b == std::string::npos || line.compare(0, a, key) != 0 || a != key.size()) continue;
+    RustcIdentity id{line.substr(b + 1), line.substr(a + 1, b - a - 1)};
+    if (id.version.rfind("rustc ", 0) == 0) return id;
+  }
+  return std::nullopt;
+}
+
+void BuildFingerprinter::write_remembered(const std::string& key, const RustcIdentity& id) const {
+  if (remembered_.empty() || id.version.find_first_of("\t\n") != std::string::npos ||
+      id.host.find_first_of("\t\n") != std::string::npos)
+    return;
+  std::vector<std::string> lines{key + "\t" + id.host + "\t" + id.version};
+  {
+    std::ifstream in(remembered_);
+    std::string line;
+    while (std::getline(in, line) && lines.size() < 16)
+      if (line.rfind(key + "\t", 0) != 0) lines.push_back(line);
+  }
+  // Written aside and renamed: a reader never sees half a file. A failure only costs a run.
+  const auto tmp = remembered_.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    for (const auto& l : lines) out << l << '\n';
+    if (!out.flush()) return;
+  }
+  std::error_code ec;
+  fs::rename(tmp, remembered_, ec);
+  if (ec) fs::remove(tmp, ec);
+}
 
 std::optional<RustcIdentity> BuildFingerprinter::rustc() {
   auto path = toolchain_.find("rustc");
@@ -117,6 +158,13 @@ std::optional<RustcIdentity> BuildFingerprinter::rustc(const fs::path& path) {
   std::lock_guard lock(mutex_);
   if (auto it = cached_.find(path); stamp && it != cached_.end() && it->second.stamp == *stamp)
     return it->second.id;
+  const auto key = stamp ? sha256_hex(path.string() + "\n" + *stamp) : std::string();
+  if (stamp)
+    if (auto id = read_remembered(key)) {
+      if (cached_.size() >= 16) cached_.clear();
+      cached_[path] = Cached{*stamp, *id};
+      return id;
+    }
   ++runs_;
   sdk::ProcessSpec spec;
   spec.argv = {path.string(), "-vV"};
@@ -140,6 +188,7 @@ std::optional<RustcIdentity> BuildFingerprinter::rustc(const fs::path& path) {
   if (stamp) {
     if (cached_.size() >= 16) cached_.clear();  // a bound; more rustcs than this is not a host
     cached_[path] = Cached{*stamp, id};
+    write_remembered(key, id);
   }
   return id;
 }

@@ -38,7 +38,11 @@ std::string combine_fingerprint(const CrateSources& sources, const RustcIdentity
 
 class BuildFingerprinter {
  public:
-  BuildFingerprinter(sdk::ProcessRunner& runner, const ToolchainSearchPath& toolchain);
+  // `remembered`: a file that keeps the cached rustc answers across restarts (the host's
+  // <state dir>/rustc-identity), so a restarted host does not pay for the rustup proxy again
+  // while the toolchain stays the same; empty: in memory only. Unwritable: in memory only.
+  BuildFingerprinter(sdk::ProcessRunner& runner, const ToolchainSearchPath& toolchain,
+                     std::filesystem::path remembered = {});
 
   // What a build would use now. nullopt without a working rustc or readable sources.
   std::optional<std::string> current(const sdk::CratePaths& crate);
@@ -60,8 +64,12 @@ class BuildFingerprinter {
     std::string stamp;
     RustcIdentity id;
   };
+  std::optional<RustcIdentity> read_remembered(const std::string& key) const;
+  void write_remembered(const std::string& key, const RustcIdentity& id) const;
+
   sdk::ProcessRunner& runner_;
   const ToolchainSearchPath& toolchain_;
+  std::filesystem::path remembered_;
   mutable std::mutex mutex_;
   std::map<std::filesystem::path, Cached> cached_;  // by the path rustc was found at
   std::size_t runs_ = 0;

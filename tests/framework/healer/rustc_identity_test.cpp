@@ -112,3 +112,36 @@ TEST_F(RustcIdentityCache, RustupsToolchainChoiceIsPartOfTheKey) {
 
 }  // namespace
 }  // namespace selfheal
+
+namespace selfheal {
+namespace {
+
+TEST_F(RustcIdentityCache, ARestartedHostRemembersWhileTheToolchainStaysTheSame) {
+  write_fake_rustc(rustc(), fake_rustc_printing("1.0.0 (remembered)"));
+  const auto file = dir / "rustc-identity";
+  {
+    BuildFingerprinter before_restart(runner, search, file);
+    ASSERT_TRUE(before_restart.rustc());
+    EXPECT_EQ(before_restart.rustc_runs(), 1u);
+  }
+  BuildFingerprinter after_restart(runner, search, file);
+  auto id = after_restart.rustc();
+  ASSERT_TRUE(id);
+  EXPECT_EQ(id->version, "rustc 1.0.0 (remembered)");
+  EXPECT_EQ(id->host, "x86_64-unknown-linux-gnu");
+  EXPECT_EQ(after_restart.rustc_runs(), 0u);
+  // Changed while no host ran: asked again.
+  write_fake_rustc(rustc(), fake_rustc_printing("1.20.0 (changed meanwhile)"));
+  BuildFingerprinter after_change(runner, search, file);
+  EXPECT_EQ(after_change.rustc()->version, "rustc 1.20.0 (changed meanwhile)");
+  EXPECT_EQ(after_change.rustc_runs(), 1u);
+  // A failure is not written down, and does not erase what a working rustc said.
+  write_fake_rustc(rustc(), "exit 1\n");
+  BuildFingerprinter broken(runner, search, file);
+  EXPECT_FALSE(broken.rustc());
+  EXPECT_FALSE(broken.rustc());
+  EXPECT_EQ(broken.rustc_runs(), 2u);
+}
+
+}  // namespace
+}  // namespace selfheal
