@@ -1,8 +1,11 @@
 #include "artifacts/build_fingerprint.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
 #include <sstream>
 #include <vector>
 
@@ -13,7 +16,57 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A file's identity and content clock; "-" when it does not exist. ctime too: a rewrite keeps
+// the inode and may keep mtime (touch -r), never ctime.
+std::string file_stamp(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return "-";
+  std::ostringstream out;
+  out << st.st_dev << ':' << st.st_ino << ':' << st.st_size << ':' << st.st_mtim.tv_sec << '.'
+      << st.st_mtim.tv_nsec << ':' << st.st_ctim.tv_sec << '.' << st.st_ctim.tv_nsec;
+  return out.str();
+}
+
+fs::path rustup_home() {
+  if (const char* home = std::getenv("RUSTUP_HOME"); home && *home) return home;
+  if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".rustup";
+  return {};
+}
+
 }  // namespace
+
+std::optional<std::string> toolchain_stamp(const fs::path& path) {
+  std::error_code ec;
+  const auto real = fs::canonical(path, ec);
+  if (ec) return std::nullopt;
+  std::ostringstream out;
+  out << "rustc " << path.string() << ' ' << real.string() << ' ' << file_stamp(real) << '\n';
+  for (const char* name : {"RUSTUP_TOOLCHAIN", "RUSTUP_HOME", "CARGO_HOME", "HOME"}) {
+    const char* v = std::getenv(name);
+    out << name << '=' << (v ? v : "<unset>") << '\n';
+  }
+  // A proxy picks the toolchain from rustup's settings and runs its bin/rustc: a default or
+  // override changed, a toolchain installed, removed or updated all show here.
+  if (const auto home = rustup_home(); !home.empty()) {
+    out << "settings " << file_stamp(home / "settings.toml") << '\n';
+    const auto toolchains = home / "toolchains";
+    out << "toolchains " << file_stamp(toolchains) << '\n';
+    std::vector<std::string> entries;
+    for (fs::directory_iterator it(toolchains, ec), end; !ec && it != end && entries.size() < 64;
+         it.increment(ec))
+      entries.push_back(it->path().filename().string() + " " +
+                        file_stamp(it->path() / "bin" / "rustc"));
+    std::sort(entries.begin(), entries.end());
+    for (const auto& e : entries) out << "toolchain " << e << '\n';
+  }
+  // rustup honours rust-toolchain files in the directory it runs in and above (rustc runs in ours).
+  for (auto dir = fs::current_path(ec); !ec && !dir.empty(); dir = dir.parent_path()) {
+    for (const char* name : {"rust-toolchain", "rust-toolchain.toml"})
+      if (auto st = file_stamp(dir / name); st != "-") out << (dir / name).string() << ' ' << st << '\n';
+    if (dir == dir.root_path()) break;
+  }
+  return out.str();
+}
 
 std::optional<CrateSources> hash_crate_sources(const fs::path& crate_root) {
   std::vector<fs::path> files;
@@ -50,39 +103,99 @@ std::string combine_fingerprint(const CrateSources& sources, const RustcIdentity
   return "sha256:" + sha256_hex(in.str());
 }
 
-BuildFingerprinter::BuildFingerprinter(sdk::ProcessRunner& runner, const ToolchainSearchPath& toolchain)
-    : runner_(runner), toolchain_(toolchain) {}
+BuildFingerprinter::BuildFingerprinter(sdk::ProcessRunner& runner, const ToolchainSearchPath& toolchain,
+                                       fs::path remembered)
+    : runner_(runner), toolchain_(toolchain), remembered_(std::move(remembered)) {}
+
+// One line per rustc: sha256(path, stamp) TAB host TAB version. A line whose key matches was
+// written for the same rustc in the same toolchain state.
+std::optional<RustcIdentity> BuildFingerprinter::read_remembered(const std::string& key) const {
+  if (remembered_.empty()) return std::nullopt;
+  std::ifstream in(remembered_);
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto a = line.find('\t');
+    const auto b = a == std::string::npos ? a : line.find('\t', a + 1);
+    if (b == std::string::npos || line.compare(0, a, key) != 0 || a != key.size()) continue;
+    RustcIdentity id{line.substr(b + 1), line.substr(a + 1, b - a - 1)};
+    if (id.version.rfind("rustc ", 0) == 0) return id;
+  }
+  return std::nullopt;
+}
+
+void BuildFingerprinter::write_remembered(const std::string& key, const RustcIdentity& id) const {
+  if (remembered_.empty() || id.version.find_first_of("\t\n") != std::string::npos ||
+      id.host.find_first_of("\t\n") != std::string::npos)
+    return;
+  std::vector<std::string> lines{key + "\t" + id.host + "\t" + id.version};
+  {
+    std::ifstream in(remembered_);
+    std::string line;
+    while (std::getline(in, line) && lines.size() < 16)
+      if (line.rfind(key + "\t", 0) != 0) lines.push_back(line);
+  }
+  // Written aside and renamed: a reader never sees half a file. A failure only costs a run.
+  const auto tmp = remembered_.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    for (const auto& l : lines) out << l << '\n';
+    if (!out.flush()) return;
+  }
+  std::error_code ec;
+  fs::rename(tmp, remembered_, ec);
+  if (ec) fs::remove(tmp, ec);
+}
 
 std::optional<RustcIdentity> BuildFingerprinter::rustc() {
   auto path = toolchain_.find("rustc");
   if (!path) return std::nullopt;
-  std::error_code ec;
-  // A rustup proxy keeps its own file when the toolchain behind it changes: key on the file it
-  // resolves to as well.
-  const auto real = fs::canonical(*path, ec);
-  const auto key = ec ? *path : real;
-  const auto mtime = fs::last_write_time(key, ec);
-  const auto size = fs::file_size(key, ec);
+  return rustc(*path);
+}
+
+std::optional<RustcIdentity> BuildFingerprinter::rustc(const fs::path& path) {
+  const auto stamp = toolchain_stamp(path);
+  // Held while rustc runs: concurrent askers wait for the one run instead of starting their own.
   std::lock_guard lock(mutex_);
-  if (cached_ && cached_path_ == key && cached_mtime_ == mtime && cached_size_ == size) return cached_;
+  if (auto it = cached_.find(path); stamp && it != cached_.end() && it->second.stamp == *stamp)
+    return it->second.id;
+  const auto key = stamp ? sha256_hex(path.string() + "\n" + *stamp) : std::string();
+  if (stamp)
+    if (auto id = read_remembered(key)) {
+      if (cached_.size() >= 16) cached_.clear();
+      cached_[path] = Cached{*stamp, *id};
+      return id;
+    }
+  ++runs_;
   sdk::ProcessSpec spec;
-  spec.argv = {path->string(), "-vV"};
+  spec.argv = {path.string(), "-vV"};
   spec.inherit_environment = true;
   spec.search_path = toolchain_.dirs();
   spec.timeout = std::chrono::seconds(30);
   auto result = runner_.run(spec);
-  if (!result.success()) return std::nullopt;
+  if (!result.success()) {
+    cached_.erase(path);
+    return std::nullopt;
+  }
   RustcIdentity id;
   for (const auto& line : result.tail) {
     if (line.rfind("rustc ", 0) == 0 && id.version.empty()) id.version = line;
     if (line.rfind("host: ", 0) == 0) id.host = line.substr(6);
   }
-  if (id.version.empty()) return std::nullopt;
-  cached_ = id;
-  cached_path_ = key;
-  cached_mtime_ = mtime;
-  cached_size_ = size;
-  return cached_;
+  if (id.version.empty()) {
+    cached_.erase(path);
+    return std::nullopt;
+  }
+  if (stamp) {
+    if (cached_.size() >= 16) cached_.clear();  // a bound; more rustcs than this is not a host
+    cached_[path] = Cached{*stamp, id};
+    write_remembered(key, id);
+  }
+  return id;
+}
+
+std::size_t BuildFingerprinter::rustc_runs() const {
+  std::lock_guard lock(mutex_);
+  return runs_;
 }
 
 std::optional<std::string> BuildFingerprinter::current(const sdk::CratePaths& crate) {

@@ -4,7 +4,9 @@
 // stand in for a rebuild. MT safe.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -36,7 +38,11 @@ std::string combine_fingerprint(const CrateSources& sources, const RustcIdentity
 
 class BuildFingerprinter {
  public:
-  BuildFingerprinter(sdk::ProcessRunner& runner, const ToolchainSearchPath& toolchain);
+  // `remembered`: a file that keeps the cached rustc answers across restarts (the host's
+  // <state dir>/rustc-identity), so a restarted host does not pay for the rustup proxy again
+  // while the toolchain stays the same; empty: in memory only. Unwritable: in memory only.
+  BuildFingerprinter(sdk::ProcessRunner& runner, const ToolchainSearchPath& toolchain,
+                     std::filesystem::path remembered = {});
 
   // What a build would use now. nullopt without a working rustc or readable sources.
   std::optional<std::string> current(const sdk::CratePaths& crate);
@@ -45,17 +51,34 @@ class BuildFingerprinter {
   // the artifact reports (its build info); empty: the current rustc's.
   std::optional<std::string> of_artifact(const sdk::CratePaths& crate, const std::string& artifact_rustc);
 
-  // `rustc -vV` through the toolchain search path, cached while rustc's file stays the same.
+  // `rustc -vV` of the first rustc on the toolchain search path, or of the one at `path`.
+  // Successes are cached while toolchain_stamp() stays the same; failures never are.
   std::optional<RustcIdentity> rustc();
+  std::optional<RustcIdentity> rustc(const std::filesystem::path& path);
+
+  // How many times rustc was run (cache misses): for tests.
+  std::size_t rustc_runs() const;
 
  private:
+  struct Cached {
+    std::string stamp;
+    RustcIdentity id;
+  };
+  std::optional<RustcIdentity> read_remembered(const std::string& key) const;
+  void write_remembered(const std::string& key, const RustcIdentity& id) const;
+
   sdk::ProcessRunner& runner_;
   const ToolchainSearchPath& toolchain_;
-  std::mutex mutex_;
-  std::filesystem::path cached_path_;
-  std::filesystem::file_time_type cached_mtime_{};
-  std::uintmax_t cached_size_ = 0;
-  std::optional<RustcIdentity> cached_;
+  std::filesystem::path remembered_;
+  mutable std::mutex mutex_;
+  std::map<std::filesystem::path, Cached> cached_;  // by the path rustc was found at
+  std::size_t runs_ = 0;
 };
+
+// What decides what `rustc` at `path` runs: its file (and the one a symlink resolves to), the
+// environment variables that pick a toolchain, rustup's settings (default, overrides) and
+// installed toolchains, and rust-toolchain files from the working directory up. nullopt when
+// `path` cannot be read. Two equal stamps: the same rustc answers.
+std::optional<std::string> toolchain_stamp(const std::filesystem::path& path);
 
 }  // namespace selfheal

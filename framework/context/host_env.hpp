@@ -47,6 +47,9 @@ class HostEnv {
   // its toolchain's bin folder at the front, for every later build.
   virtual std::vector<std::filesystem::path> toolchain_search_path() = 0;
   virtual void add_toolchain_dir(const std::filesystem::path& dir) = 0;
+  // `<rustc> --version` when it ran successfully with the toolchain as it is now (remembered:
+  // sdk::Context::rustc_version); nullopt when it does not run or prints no version.
+  virtual std::optional<std::string> rustc_version(const std::filesystem::path& rustc) = 0;
 
   // The artifact store, per crate. The accepted artifact (none before one is accepted).
   virtual std::optional<sdk::ArtifactRecord> last_artifact(const std::string& crate) = 0;

@@ -27,6 +27,9 @@ class HostEnvWrapper : public HostEnv {
     return target_.toolchain_search_path();
   }
   void add_toolchain_dir(const std::filesystem::path& dir) override { target_.add_toolchain_dir(dir); }
+  std::optional<std::string> rustc_version(const std::filesystem::path& rustc) override {
+    return target_.rustc_version(rustc);
+  }
   std::optional<sdk::ArtifactRecord> last_artifact(const std::string& crate) override {
     return target_.last_artifact(crate);
   }

@@ -64,4 +64,8 @@ std::optional<std::uint64_t> PluginContext::free_bytes(const std::filesystem::pa
   return env_.free_bytes(path);
 }
 
+std::optional<std::string> PluginContext::rustc_version(const std::filesystem::path& rustc) const {
+  return env_.rustc_version(rustc);
+}
+
 }  // namespace selfheal

@@ -41,6 +41,7 @@ class PluginContext final : public sdk::Context {
   void limit_build_jobs(unsigned jobs) const override;
   std::optional<std::uint64_t> memory_available() const override;
   std::optional<std::uint64_t> free_bytes(const std::filesystem::path& path) const override;
+  std::optional<std::string> rustc_version(const std::filesystem::path& rustc) const override;
 
  private:
   HostEnv& env_;

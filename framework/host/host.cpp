@@ -72,7 +72,8 @@ Host::Host(Manifest manifest, Options options)
                      .add("file", record.spec.library.string())
                      .add("reason", record.error));
   }
-  fingerprinter_ = std::make_unique<BuildFingerprinter>(runner_, toolchain_);
+  fingerprinter_ = std::make_unique<BuildFingerprinter>(runner_, toolchain_,
+                                                       manifest_.settings.state_dir / "rustc-identity");
   build_cache_ = std::make_unique<BuildCache>(manifest_.settings.build_cache,
                                               manifest_.settings.state_dir, runner_, toolchain_,
                                               log_sink_);

@@ -27,6 +27,11 @@ void SystemHostEnv::add_toolchain_dir(const std::filesystem::path& dir) {
   parts_.toolchain->add_front(dir);
 }
 
+std::optional<std::string> SystemHostEnv::rustc_version(const std::filesystem::path& rustc) {
+  auto id = parts_.fingerprinter->rustc(rustc);
+  return id ? std::optional<std::string>(id->version) : std::nullopt;
+}
+
 std::optional<sdk::ArtifactRecord> SystemHostEnv::last_artifact(const std::string& crate) {
   auto* s = parts_.store(crate);
   return s ? s->current() : std::nullopt;

@@ -52,6 +52,7 @@ class SystemHostEnv final : public HostEnv {
   sdk::ProbeResult probe_library(const std::filesystem::path& library) override;
   std::vector<std::filesystem::path> toolchain_search_path() override;
   void add_toolchain_dir(const std::filesystem::path& dir) override;
+  std::optional<std::string> rustc_version(const std::filesystem::path& rustc) override;
   std::optional<sdk::ArtifactRecord> last_artifact(const std::string& crate) override;
   std::optional<std::string> build_fingerprint(const sdk::CratePaths& crate) override;
   std::string artifact_fingerprint(const sdk::CratePaths& crate) override;

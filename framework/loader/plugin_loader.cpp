@@ -333,6 +333,12 @@ sdk::ProbeResult PluginLoader::probe_library(const std::filesystem::path& librar
                                              const std::vector<std::string>& required_symbols) {
   sdk::ProbeResult result;
   try {
+    // Hashed before and after the probe: a verdict is remembered only for bytes that did not
+    // change while the probe had them open.
+    const auto before = sha256_file(library);
+    const auto key = before ? ProbeVerdictCache::key(*before, required_symbols) : std::string();
+    if (before)
+      if (auto known = probe_verdicts_.find(key)) return *known;
     std::vector<std::string> args = {"library", library.string()};
     for (const auto& symbol : required_symbols) {
       args.push_back("--symbol");
@@ -352,6 +358,7 @@ sdk::ProbeResult PluginLoader::probe_library(const std::filesystem::path& librar
     }
     for (const auto& line : run.fields_named("build_info")) result.build_info += line + "\n";
     if (!result.ok) log_.debug("probe of " + library.string() + ": " + result.error);
+    if (result.ok && before && sha256_file(library) == before) probe_verdicts_.remember(key, result);
   } catch (const std::exception& e) {
     result.ok = false;
     result.error = library.string() + ": " + e.what();

@@ -19,6 +19,7 @@
 
 #include "loader/descriptor_check.hpp"  // PluginDescriptorInfo
 #include "loader/plugin_store.hpp"
+#include "loader/probe_verdict_cache.hpp"
 #include "manifest/manifest.hpp"
 #include "selfheal/sdk/context.hpp"
 #include "selfheal/sdk/logger.hpp"
@@ -74,6 +75,8 @@ class PluginLoader {
 
   // Opens any shared library in the probe (dlopen + the required symbols) and reports what a
   // Rust artifact says about itself (selfheal_abi_version, selfheal_build_info). Never throws.
+  // An acceptance is remembered by the bytes' sha256 (ProbeVerdictCache): the same bytes, at any
+  // path, are not probed again; a refusal or crash always is.
   sdk::ProbeResult probe_library(const std::filesystem::path& library,
                                  const std::vector<std::string>& required_symbols = {});
 
@@ -94,6 +97,7 @@ class PluginLoader {
   sdk::Logger& log_;
   std::chrono::milliseconds probe_timeout_;
   std::unique_ptr<Libraries> libraries_;
+  ProbeVerdictCache probe_verdicts_;
 };
 
 }  // namespace selfheal

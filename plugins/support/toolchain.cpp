@@ -18,6 +18,12 @@ std::optional<std::filesystem::path> find_tool(const sdk::Context& context, std:
   return std::nullopt;
 }
 
+std::optional<std::string> known_rustc_version(const sdk::Context& context,
+                                               const std::filesystem::path& rustc) {
+  if (!context.config()["env"].entries().empty()) return std::nullopt;
+  return context.rustc_version(rustc);
+}
+
 std::string join_paths(const std::vector<std::filesystem::path>& dirs) {
   std::string out;
   for (const auto& d : dirs) {

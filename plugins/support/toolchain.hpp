@@ -24,6 +24,12 @@ std::map<std::string, std::string> cargo_environment(const sdk::Context& context
 // Only for cargo runs that build: asking for it may start the host's sccache server.
 std::map<std::string, std::string> cargo_build_environment(const sdk::Context& context);
 
+// The host's remembered `rustc --version` for `rustc` (sdk::Context::rustc_version), unless the
+// plugin's `env:` config changes how rustc runs (the host's answer is for its own environment).
+// nullopt: run rustc yourself.
+std::optional<std::string> known_rustc_version(const sdk::Context& context,
+                                               const std::filesystem::path& rustc);
+
 std::string join_paths(const std::vector<std::filesystem::path>& dirs);
 
 }  // namespace selfheal::plugins

@@ -36,6 +36,7 @@ std::string crate_version(const std::filesystem::path& manifest) {
 std::string current_rustc(const sdk::Context& context) {
   auto rustc = find_tool(context, "rustc");
   if (!rustc) return {};
+  if (auto known = known_rustc_version(context, *rustc)) return *known;
   sdk::ProcessSpec spec;
   spec.argv = {rustc->string(), "--version"};
   spec.environment = cargo_environment(context);

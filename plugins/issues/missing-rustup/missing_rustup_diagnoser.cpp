@@ -20,8 +20,10 @@ std::optional<sdk::Diagnosis> MissingRustupDiagnoser::diagnose(const sdk::Contex
     return d;
   }
   // Present is not enough: a rustup proxy without a default toolchain exists but cannot run.
+  const auto rustc = *find_tool(context, "rustc");
+  if (known_rustc_version(context, rustc)) return std::nullopt;  // the host saw it run, as it is now
   sdk::ProcessSpec spec;
-  spec.argv = {find_tool(context, "rustc")->string(), "--version"};
+  spec.argv = {rustc.string(), "--version"};
   spec.environment = cargo_environment(context);
   spec.timeout = std::chrono::seconds(context.config()["probe_timeout_s"].as_int(30));
   spec.cancellation = context.cancellation();

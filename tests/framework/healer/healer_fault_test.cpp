@@ -371,3 +371,33 @@ TEST(HealerFaults, HistorySurvivesARestart) {
   EXPECT_TRUE(totals.last_successful_build);  // the fix was a build
   EXPECT_EQ(h.host().history().integrity_check(), "ok");
 }
+
+// The host remembers what rustc said (sdk::Context::rustc_version); a rustc that changed since
+// is asked again, by the diagnosers as by the fingerprint.
+TEST(HealerFaults, AChangedRustcIsSeenByTheDiagnosers) {
+  HealerHarness h;
+  const auto fake_bin = h.root() / "fake-bin";
+  std::filesystem::create_directories(fake_bin);
+  h.options().extra_settings = "  toolchain_path: [" + fake_bin.string() + "]\n";
+  h.write_manifest();
+  ASSERT_TRUE(h.fix().success);  // built by the real toolchain (fake-bin is empty)
+  ASSERT_FALSE(h.diagnose().diagnosis);
+  const auto real_rustc = ToolchainSearchPath::from_environment({}).find("rustc");
+  ASSERT_TRUE(real_rustc);
+  auto put_rustc = [&](const std::string& body) {
+    std::ofstream(fake_bin / "rustc", std::ios::trunc) << "#!/bin/sh\n" << body;
+    ::chmod((fake_bin / "rustc").c_str(), 0755);
+  };
+  put_rustc("echo 'rustc 0.0.1 (an older toolchain)'\n");
+  auto older = h.diagnose();
+  ASSERT_TRUE(older.diagnosis);
+  EXPECT_EQ(older.diagnosis->issue_type, "incompatible_version");
+  put_rustc("exec " + real_rustc->string() + " \"$@\"\n");
+  EXPECT_FALSE(h.diagnose().diagnosis);
+  put_rustc("echo 'error: no default toolchain configured' >&2\nexit 1\n");
+  auto broken = h.diagnose();
+  ASSERT_TRUE(broken.diagnosis);
+  EXPECT_EQ(broken.diagnosis->issue_type, "missing_rustup");
+  std::filesystem::remove(fake_bin / "rustc");  // the real one is next on the path
+  EXPECT_FALSE(h.diagnose().diagnosis);
+}

@@ -44,6 +44,26 @@ TEST(MissingRustup, ReportsARustcThatDoesNotRunAndAcceptsOneThatDoes) {
   EXPECT_FALSE(MissingRustupDiagnoser().diagnose(f.context));
 }
 
+TEST(MissingRustup, ARustcTheHostSawRunIsNotRunAgainUnlessTheEnvironmentDiffers) {
+  CrateFixture f;
+  auto bin = f.crate.root() / "bin";
+  selfheal::testing::write_executable(bin / "cargo", "#!/bin/sh\n");
+  selfheal::testing::write_executable(bin / "rustc", "#!/bin/sh\n");
+  f.context.search_path = {bin};
+  f.context.rustc_versions[bin / "rustc"] = "rustc 1.95.0";
+  EXPECT_FALSE(MissingRustupDiagnoser().diagnose(f.context));
+  EXPECT_TRUE(f.context.scripted_runner.calls().empty());
+  // The plugin's own env: may select another toolchain; the host's answer does not hold then.
+  sdk::Value env = sdk::Value::map();
+  env.set("RUSTUP_TOOLCHAIN", "no-such-toolchain");
+  f.context.config_value.set("env", env);
+  f.context.scripted_runner.push_exit(1, {"error: toolchain 'no-such-toolchain' is not installed"});
+  auto d = MissingRustupDiagnoser().diagnose(f.context);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->issue_type, "missing_rustup");
+  EXPECT_EQ(f.context.scripted_runner.calls().size(), 1u);
+}
+
 TEST(NotBuilt, ReportsAMissingArtifactOnly) {
   CrateFixture f;
   auto d = NotBuiltDiagnoser().diagnose(f.context);
@@ -263,6 +283,31 @@ TEST(IncompatibleVersion, ReportsACrateVersionChangeAndAcceptsAMatch) {
   EXPECT_EQ(d->details["mismatches"].items()[0]["what"].as_string(), "crate_version");
   info = "crate_version=0.1.0\n";
   EXPECT_FALSE(IncompatibleVersionDiagnoser().diagnose(f.context));
+}
+
+TEST(IncompatibleVersion, ComparesWithTheRustcVersionTheHostKnowsOrAsksRustc) {
+  CrateFixture f;
+  f.write_artifact("\x7f" "ELF");
+  auto bin = f.crate.root() / "bin";
+  selfheal::testing::write_executable(bin / "rustc", "#!/bin/sh\n");
+  f.context.search_path = {bin};
+  f.context.probe = [](const std::filesystem::path&) {
+    sdk::ProbeResult r;
+    r.ok = true;
+    r.abi_version = 1;
+    r.build_info = "crate_version=0.1.0\nrustc_version=rustc 1.90.0\n";
+    return r;
+  };
+  f.context.rustc_versions[bin / "rustc"] = "rustc 1.95.0";
+  auto d = IncompatibleVersionDiagnoser().diagnose(f.context);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->details["mismatches"].items()[0]["found"].as_string(), "rustc 1.90.0");
+  EXPECT_TRUE(f.context.scripted_runner.calls().empty());
+  // Unknown to the host: rustc is asked.
+  f.context.rustc_versions.clear();
+  f.context.scripted_runner.push_exit(0, {"rustc 1.90.0"});
+  EXPECT_FALSE(IncompatibleVersionDiagnoser().diagnose(f.context));
+  EXPECT_EQ(f.context.scripted_runner.calls().size(), 1u);
 }
 
 // Root ignores permission bits, so the check runs in a child that drops to nobody.

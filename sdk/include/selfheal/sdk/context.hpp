@@ -129,6 +129,15 @@ class Context {
   virtual std::optional<std::uint64_t> free_bytes(const std::filesystem::path& /*path*/) const {
     return std::nullopt;
   }
+
+  // Since SDK 1.4. What `<rustc> --version` prints (its first line), for the rustc at `rustc`
+  // (found on toolchain_search_path()), when the host has seen that rustc run successfully with
+  // the toolchain as it is now: a rustup proxy costs tens of milliseconds per run, and a
+  // recovery asks several times. nullopt: run it yourself (the host does not know, or the run
+  // failed: failures are never remembered, so the plugin sees them first-hand).
+  virtual std::optional<std::string> rustc_version(const std::filesystem::path& /*rustc*/) const {
+    return std::nullopt;
+  }
 };
 
 }  // namespace selfheal::sdk

@@ -137,6 +137,8 @@ class FakeContext final : public Context {
   std::optional<std::uint64_t> available_memory;
   std::optional<std::uint64_t> free_bytes_anywhere;                 // for every path ...
   std::map<std::filesystem::path, std::uint64_t> free_bytes_by_path;  // ... unless listed here
+  // What rustc_version(path) answers; a path not listed: nullopt (the plugin runs rustc itself).
+  std::map<std::filesystem::path, std::string> rustc_versions;
 
   void set_memory_available(std::optional<std::uint64_t> bytes) { available_memory = bytes; }
   void set_free_bytes(std::optional<std::uint64_t> bytes) { free_bytes_anywhere = bytes; }
@@ -187,6 +189,10 @@ class FakeContext final : public Context {
   std::optional<std::uint64_t> free_bytes(const std::filesystem::path& path) const override {
     if (auto it = free_bytes_by_path.find(path); it != free_bytes_by_path.end()) return it->second;
     return free_bytes_anywhere;
+  }
+  std::optional<std::string> rustc_version(const std::filesystem::path& rustc) const override {
+    if (auto it = rustc_versions.find(rustc); it != rustc_versions.end()) return it->second;
+    return std::nullopt;
   }
 };
 
