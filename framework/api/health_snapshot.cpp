@@ -81,10 +81,9 @@ std::shared_ptr<const PreparedHealth> HealthSnapshot::build(const std::shared_pt
 }
 
 void HealthSnapshot::keep(std::shared_ptr<const PreparedHealth> next) {
-  auto current = kept();
-  do {
-    if (current && current->sequence > next->sequence) return;
-  } while (!kept_.compare_exchange_weak(current, next, std::memory_order_acq_rel));
+  std::lock_guard lock(kept_mutex_);
+  if (kept_ && kept_->sequence > next->sequence) return;
+  kept_ = std::move(next);
 }
 
 void HealthSnapshot::watch(Host& host) {

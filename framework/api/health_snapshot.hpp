@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -53,7 +54,10 @@ class HealthSnapshot {
   // The answer for `host`: the kept one while current, else one built now (and kept).
   std::shared_ptr<const PreparedHealth> get(const std::shared_ptr<Host>& host);
   // The kept answer, current or not; null before the first build.
-  std::shared_ptr<const PreparedHealth> kept() const { return kept_.load(std::memory_order_acquire); }
+  std::shared_ptr<const PreparedHealth> kept() const {
+    std::lock_guard lock(kept_mutex_);
+    return kept_;
+  }
   // Asks the refresh thread for a rebuild; cheap, from any thread.
   void refresh_soon();
   // Ends the refresh thread (it holds a host while it builds). Idempotent.
@@ -71,7 +75,10 @@ class HealthSnapshot {
   std::chrono::milliseconds refresh_period_;
   std::shared_ptr<Wakeup> wakeup_;
   std::atomic<std::uint64_t> next_sequence_{0};
-  std::atomic<std::shared_ptr<const PreparedHealth>> kept_;
+  // A mutex held for a pointer copy, not std::atomic<std::shared_ptr>: GCC 12's keeps a lock bit
+  // in the pointer that ThreadSanitizer cannot see, and the copy costs the same.
+  mutable std::mutex kept_mutex_;
+  std::shared_ptr<const PreparedHealth> kept_;  // guarded by kept_mutex_
   std::weak_ptr<Host> watched_;  // the refresh thread's
   std::thread thread_;           // last: starts once the rest is made
 };

@@ -90,7 +90,7 @@ std::filesystem::path ArtifactStore::index_file(const std::string& fingerprint) 
 }
 
 sdk::Result<sdk::ArtifactRecord> ArtifactStore::accept(const sdk::CratePaths& crate) {
-  auto probe = probe_(crate.artifact);
+  auto probe = probe_(crate.artifact, false);
   if (!probe.ok)
     return sdk::Status::error(sdk::Errc::unavailable,
                               "probe refused " + crate.artifact.string() + ": " + probe.error);
@@ -170,7 +170,7 @@ sdk::Result<sdk::ArtifactRecord> ArtifactStore::import(const std::string& finger
     if (ec) return sdk::Status::error(sdk::Errc::unavailable, "cannot store: " + ec.message());
   }
   // Bytes from another host run their constructors in a child first, like any artifact.
-  auto probe = probe_(file);
+  auto probe = probe_(file, false);
   if (!probe.ok) {
     // Not indexed, so never restored; the bytes stay until a verified copy replaces them.
     return sdk::Status::error(sdk::Errc::unavailable, "probe refused " + file.string() + ": " + probe.error);
@@ -304,7 +304,7 @@ sdk::Result<std::shared_ptr<sdk::NativeLibrary>> ArtifactStore::load(const sdk::
     return sdk::Status::error(sdk::Errc::unavailable,
                               "stored artifact " + record.path.string() + " does not match its checksum");
   // Loading runs the library's constructors in-process: probe the stored copy first.
-  auto probe = probe_(record.path);
+  auto probe = probe_(record.path, true);
   if (!probe.ok) return sdk::Status::error(sdk::Errc::unavailable, "probe refused " + record.path.string() + ": " + probe.error);
   boost::system::error_code ec;
   boost::dll::shared_library lib(

@@ -23,7 +23,8 @@ namespace selfheal {
 
 class ArtifactStore {
  public:
-  using Probe = std::function<sdk::ProbeResult(const std::filesystem::path&)>;
+  // `before_load`: the probe guards a dlopen in this process (load()): never a remembered verdict.
+  using Probe = std::function<sdk::ProbeResult(const std::filesystem::path&, bool before_load)>;
   // The build fingerprint of the crate's artifact in target/, given the rustc version the
   // artifact reports; nullopt when it cannot be told (e.g. sources newer than the artifact).
   using Fingerprint = std::function<std::optional<std::string>(const sdk::CratePaths&,

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #include "core/sha256.hpp"
@@ -27,6 +28,21 @@ std::string file_stamp(const fs::path& path) {
   return out.str();
 }
 
+// rustc is a small launcher of librustc_driver in its sysroot's lib/: a driver deleted, rewritten
+// or made unreadable (chmod on lib/) breaks rustc while its own file stays the same.
+std::string sysroot_stamp(const fs::path& sysroot) {
+  const auto lib = sysroot / "lib";
+  std::string out = "lib " + file_stamp(lib);
+  std::error_code ec;
+  std::vector<std::string> drivers;
+  for (fs::directory_iterator it(lib, ec), end; !ec && it != end && drivers.size() < 8; it.increment(ec))
+    if (it->path().filename().string().rfind("librustc_driver", 0) == 0)
+      drivers.push_back(it->path().filename().string() + " " + file_stamp(it->path()));
+  std::sort(drivers.begin(), drivers.end());
+  for (const auto& d : drivers) out += " " + d;
+  return out;
+}
+
 fs::path rustup_home() {
   if (const char* home = std::getenv("RUSTUP_HOME"); home && *home) return home;
   if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".rustup";
@@ -40,7 +56,8 @@ std::optional<std::string> toolchain_stamp(const fs::path& path) {
   const auto real = fs::canonical(path, ec);
   if (ec) return std::nullopt;
   std::ostringstream out;
-  out << "rustc " << path.string() << ' ' << real.string() << ' ' << file_stamp(real) << '\n';
+  out << "rustc " << path.string() << ' ' << real.string() << ' ' << file_stamp(real) << ' '
+      << sysroot_stamp(real.parent_path().parent_path()) << '\n';
   for (const char* name : {"RUSTUP_TOOLCHAIN", "RUSTUP_HOME", "CARGO_HOME", "HOME"}) {
     const char* v = std::getenv(name);
     out << name << '=' << (v ? v : "<unset>") << '\n';
@@ -55,7 +72,7 @@ std::optional<std::string> toolchain_stamp(const fs::path& path) {
     for (fs::directory_iterator it(toolchains, ec), end; !ec && it != end && entries.size() < 64;
          it.increment(ec))
       entries.push_back(it->path().filename().string() + " " +
-                        file_stamp(it->path() / "bin" / "rustc"));
+                        file_stamp(it->path() / "bin" / "rustc") + " " + sysroot_stamp(it->path()));
     std::sort(entries.begin(), entries.end());
     for (const auto& e : entries) out << "toolchain " << e << '\n';
   }
@@ -131,15 +148,30 @@ void BuildFingerprinter::write_remembered(const std::string& key, const RustcIde
   {
     std::ifstream in(remembered_);
     std::string line;
-    while (std::getline(in, line) && lines.size() < 16)
-      if (line.rfind(key + "\t", 0) != 0) lines.push_back(line);
+    while (std::getline(in, line) && lines.size() < 16) {
+      // Only well-formed lines of other rustcs are kept: garbage never takes a place.
+      const auto a = line.find('\t');
+      const auto b = a == std::string::npos ? a : line.find('\t', a + 1);
+      if (line.size() > 1024 || a != 64 || b == std::string::npos ||
+          line.compare(b + 1, 6, "rustc ") != 0 || line.rfind(key + "\t", 0) == 0)
+        continue;
+      lines.push_back(line);
+    }
   }
-  // Written aside and renamed: a reader never sees half a file. A failure only costs a run.
-  const auto tmp = remembered_.string() + ".tmp";
+  // Written aside and renamed: a reader never sees half a file. Each writer has its own temp
+  // file (a serve daemon, a CLI and a reload's second host may write at once). A failure only
+  // costs a run.
+  const auto tmp = remembered_.string() + ".tmp." + std::to_string(::getpid()) + "." +
+                   std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()));
   {
     std::ofstream out(tmp, std::ios::trunc);
     for (const auto& l : lines) out << l << '\n';
-    if (!out.flush()) return;
+    if (!out.flush()) {
+      out.close();
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      return;
+    }
   }
   std::error_code ec;
   fs::rename(tmp, remembered_, ec);
@@ -150,6 +182,20 @@ std::optional<RustcIdentity> BuildFingerprinter::rustc() {
   auto path = toolchain_.find("rustc");
   if (!path) return std::nullopt;
   return rustc(*path);
+}
+
+std::optional<RustcIdentity> BuildFingerprinter::known(const fs::path& path) {
+  const auto stamp = toolchain_stamp(path);
+  if (!stamp) return std::nullopt;
+  std::unique_lock lock(mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) return std::nullopt;  // a run is on: its asker pays, not this one
+  if (auto it = cached_.find(path); it != cached_.end() && it->second.stamp == *stamp) return it->second.id;
+  if (auto id = read_remembered(sha256_hex(path.string() + "\n" + *stamp))) {
+    if (cached_.size() >= 16) cached_.clear();
+    cached_[path] = Cached{*stamp, *id};
+    return id;
+  }
+  return std::nullopt;
 }
 
 std::optional<RustcIdentity> BuildFingerprinter::rustc(const fs::path& path) {

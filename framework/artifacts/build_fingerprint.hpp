@@ -55,6 +55,9 @@ class BuildFingerprinter {
   // Successes are cached while toolchain_stamp() stays the same; failures never are.
   std::optional<RustcIdentity> rustc();
   std::optional<RustcIdentity> rustc(const std::filesystem::path& path);
+  // What rustc() would answer for `path` without running it: the remembered answer for the
+  // toolchain as it is now, else nullopt (never runs rustc, never waits for a run).
+  std::optional<RustcIdentity> known(const std::filesystem::path& path);
 
   // How many times rustc was run (cache misses): for tests.
   std::size_t rustc_runs() const;

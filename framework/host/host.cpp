@@ -72,8 +72,10 @@ Host::Host(Manifest manifest, Options options)
                      .add("file", record.spec.library.string())
                      .add("reason", record.error));
   }
-  fingerprinter_ = std::make_unique<BuildFingerprinter>(runner_, toolchain_,
-                                                       manifest_.settings.state_dir / "rustc-identity");
+  // A read-only host (selfheal diagnose) writes nothing into the state folder: no remembered file.
+  fingerprinter_ = std::make_unique<BuildFingerprinter>(
+      runner_, toolchain_,
+      options.read_only ? std::filesystem::path() : manifest_.settings.state_dir / "rustc-identity");
   build_cache_ = std::make_unique<BuildCache>(manifest_.settings.build_cache,
                                               manifest_.settings.state_dir, runner_, toolchain_,
                                               log_sink_);
@@ -82,7 +84,9 @@ Host::Host(Manifest manifest, Options options)
   for (const auto& crate : manifest_.crates) {
     auto store = std::make_unique<ArtifactStore>(
         crate_paths(crate, manifest_.settings).state_dir,
-        [this](const std::filesystem::path& library) { return loader_->probe_library(library); },
+        [this](const std::filesystem::path& library, bool before_load) {
+          return loader_->probe_library(library, {}, !before_load);
+        },
         [this](const sdk::CratePaths& paths, const std::string& artifact_rustc) {
           return fingerprinter_->of_artifact(paths, artifact_rustc);
         });

@@ -330,14 +330,15 @@ bool PluginLoader::load_in_process(PluginRecord& record, const std::filesystem::
 }
 
 sdk::ProbeResult PluginLoader::probe_library(const std::filesystem::path& library,
-                                             const std::vector<std::string>& required_symbols) {
+                                             const std::vector<std::string>& required_symbols,
+                                             bool remembered_ok) {
   sdk::ProbeResult result;
   try {
     // Hashed before and after the probe: a verdict is remembered only for bytes that did not
     // change while the probe had them open.
     const auto before = sha256_file(library);
     const auto key = before ? ProbeVerdictCache::key(*before, required_symbols) : std::string();
-    if (before)
+    if (before && remembered_ok)
       if (auto known = probe_verdicts_.find(key)) return *known;
     std::vector<std::string> args = {"library", library.string()};
     for (const auto& symbol : required_symbols) {

@@ -76,9 +76,12 @@ class PluginLoader {
   // Opens any shared library in the probe (dlopen + the required symbols) and reports what a
   // Rust artifact says about itself (selfheal_abi_version, selfheal_build_info). Never throws.
   // An acceptance is remembered by the bytes' sha256 (ProbeVerdictCache): the same bytes, at any
-  // path, are not probed again; a refusal or crash always is.
+  // path, are not probed again; a refusal or crash always is. `remembered_ok` false: probe now
+  // whatever is remembered, as before a dlopen in this process, which the bytes alone do not
+  // make safe (the libraries they need, the folder's $ORIGIN, a noexec mount).
   sdk::ProbeResult probe_library(const std::filesystem::path& library,
-                                 const std::vector<std::string>& required_symbols = {});
+                                 const std::vector<std::string>& required_symbols = {},
+                                 bool remembered_ok = true);
 
   // "selfheal-probe" next to the running executable (/proc/self/exe).
   static std::filesystem::path default_probe_program();

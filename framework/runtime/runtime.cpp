@@ -61,7 +61,10 @@ void open_follow(Runtime::Impl& impl) {
     throw Error(errors_text(errors), Error::Kind::manifest);
   auto* loader = impl.plugin_loader.get();
   impl.follow = std::make_unique<FollowSource>(
-      impl.manifest, [loader](const std::filesystem::path& library) { return loader->probe_library(library); },
+      impl.manifest,
+      [loader](const std::filesystem::path& library, bool before_load) {
+        return loader->probe_library(library, {}, !before_load);
+      },
       impl.sink);
   impl.own_loader = std::make_unique<ComponentLoader>(impl.manifest, impl.plugins, *impl.follow, impl.sink);
   impl.components = impl.own_loader.get();

@@ -110,6 +110,40 @@ TEST_F(RustcIdentityCache, RustupsToolchainChoiceIsPartOfTheKey) {
   EXPECT_EQ(fingerprinter.rustc_runs(), 5u);
 }
 
+// rustc launches librustc_driver from its toolchain's lib/: a driver rewritten or a lib/ made
+// unreadable breaks rustc while bin/rustc stays the same, and must be asked again.
+TEST_F(RustcIdentityCache, AToolchainsDriverLibraryIsPartOfTheKey) {
+  const auto home = dir / "rustup-driver";
+  ScopedRustupEnv rustup_home("RUSTUP_HOME", home.string());
+  const auto lib = home / "toolchains" / "stable" / "lib";
+  fs::create_directories(lib);
+  std::ofstream(lib / "librustc_driver-1234.so") << "driver";
+  write_fake_rustc(rustc(), fake_rustc_printing("1.0.0 (driver)"));
+  ASSERT_TRUE(fingerprinter.rustc());
+  ASSERT_TRUE(fingerprinter.rustc());
+  EXPECT_EQ(fingerprinter.rustc_runs(), 1u);
+  std::ofstream(lib / "librustc_driver-1234.so", std::ios::trunc) << "corrupt";  // same size
+  ASSERT_TRUE(fingerprinter.rustc());
+  EXPECT_EQ(fingerprinter.rustc_runs(), 2u);
+  fs::permissions(lib, fs::perms::none);
+  ASSERT_TRUE(fingerprinter.rustc());
+  EXPECT_EQ(fingerprinter.rustc_runs(), 3u);
+  fs::permissions(lib, fs::perms::owner_all);
+}
+
+// What plugins are told (Context::rustc_version): only a remembered answer, never a run.
+TEST_F(RustcIdentityCache, KnownNeverRunsRustc) {
+  write_fake_rustc(rustc(), fake_rustc_printing("1.0.0 (known)"));
+  EXPECT_FALSE(fingerprinter.known(rustc()));
+  EXPECT_EQ(fingerprinter.rustc_runs(), 0u);
+  ASSERT_TRUE(fingerprinter.rustc(rustc()));
+  ASSERT_TRUE(fingerprinter.known(rustc()));
+  EXPECT_EQ(fingerprinter.known(rustc())->version, "rustc 1.0.0 (known)");
+  write_fake_rustc(rustc(), fake_rustc_printing("1.1.0 (changed)"));
+  EXPECT_FALSE(fingerprinter.known(rustc())) << "an answer for another toolchain state";
+  EXPECT_EQ(fingerprinter.rustc_runs(), 1u);
+}
+
 }  // namespace
 }  // namespace selfheal
 
