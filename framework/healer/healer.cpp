@@ -318,7 +318,7 @@ void Healer::on_fix(FixListener listener) {
 }
 
 void Healer::on_change(std::function<void()> listener) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(change_mutex_);
   change_listeners_.push_back(std::move(listener));
 }
 
@@ -326,7 +326,7 @@ void Healer::changed() {
   changes_.fetch_add(1, std::memory_order_release);
   std::vector<std::function<void()>> listeners;
   {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(change_mutex_);
     listeners = change_listeners_;
   }
   // A listener's failure is its own: never the fix's, nor the history write's it follows.

@@ -121,7 +121,10 @@ class Healer {
   std::int64_t history_write_errors_ = 0;
   std::string history_error_;  // the last failed history write; cleared by a good one
   std::vector<FixListener> listeners_;
-  std::vector<std::function<void()>> change_listeners_;
+  // Their own mutex, never mutex_: changed() runs at the end of a fix's thread, which start_fix
+  // joins with mutex_ held.
+  std::mutex change_mutex_;
+  std::vector<std::function<void()>> change_listeners_;  // guarded by change_mutex_
   std::atomic<std::uint64_t> changes_{0};
   FixTracker tracker_;  // MT safe on its own; never called with mutex_ held and a callback due
   // The periodic checks (check_once); last, so it stops before the members its passes use go.
