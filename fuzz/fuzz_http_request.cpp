@@ -22,6 +22,7 @@
 #include <string_view>
 
 #include "api/api_context.hpp"
+#include "api/health_snapshot.hpp"
 #include "http/http_limits.hpp"
 #include "http/request_checks.hpp"
 #include "api/status_page.hpp"
@@ -37,9 +38,10 @@ constexpr const char* kToken = "fuzz-token";
 // What `selfheal serve` builds, minus the host.
 struct Server {
   HostHolder hosts;
+  HealthSnapshot health{[this] { return hosts.get(); }};
   net::io_context io;
   net::thread_pool pool{1};
-  ApiContext context{hosts, io, pool,
+  ApiContext context{hosts, health, io, pool,
                      [] {
                        ReloadResult r;
                        r.errors.push_back("fuzz: no manifest to reload");
