@@ -1,7 +1,8 @@
 // Collects each benchmark's time per iteration so that ratios between benchmarks of the same
 // run can be printed at the end (a ratio is only meaningful within one run on one machine).
-// Ratios use CPU time per iteration: every benchmark here is single-threaded, and on a machine
-// shared with other jobs wall time mostly measures how often the scheduler took the CPU away.
+// Ratios use CPU time per iteration (on a machine shared with other jobs wall time mostly
+// measures how often the scheduler took the CPU away); a ratio compares benchmarks run with the
+// same number of threads.
 #pragma once
 
 #include <benchmark/benchmark.h>

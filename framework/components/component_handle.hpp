@@ -59,9 +59,18 @@ class ComponentHandle {
 
   // Migrates the state of the active implementation into `next` and makes it active. On a
   // failed export or import the old implementation stays active and `next` is returned in `old`.
+  // Refused (internal, `next` returned in `old`) from inside a call on any handle of this thread:
+  // the grace period would wait for the caller's own section, forever, and an implementation
+  // still on the caller's stack must not be retired.
   SwitchResult switch_to(std::unique_ptr<Interface> next) {
-    std::lock_guard serial(switch_mutex_);
     SwitchResult result;
+    if (const auto* own = detail::this_thread_read_slot_if_registered; own && own->in_section()) {
+      result.old = std::move(next);
+      result.status = sdk::Status::error(
+          sdk::Errc::internal, "switch_to called from inside a component call on the same thread");
+      return result;
+    }
+    std::lock_guard serial(switch_mutex_);
     warm_up(*next);
     const auto start = std::chrono::steady_clock::now();
     switching_.store(1, std::memory_order_seq_cst);

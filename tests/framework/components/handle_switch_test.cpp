@@ -133,6 +133,29 @@ TEST(ComponentHandle, AFailedMigrationKeepsTheOldImplementation) {
   EXPECT_TRUE(handle.call([](sdk::BloomFilter& f) { return f.contains("kept"); }).value());
 }
 
+// Without the refusal, each of these switches waited forever for the caller's own section.
+TEST(ComponentHandle, ASwitchFromInsideACallIsRefusedAndChangesNothing) {
+  ComponentHandle<sdk::BloomFilter> handle(
+      new_filter(), [](auto& h) { return std::make_unique<BloomFilterGate>(h); });
+  ComponentHandle<sdk::BloomFilter> other(
+      new_filter(), [](auto& h) { return std::make_unique<BloomFilterGate>(h); });
+  ASSERT_TRUE(handle.call([](sdk::BloomFilter& f) { return f.insert("kept"); }).ok());
+  sdk::BloomFilter* const before = &handle.current();
+  for (auto* target : {&handle, &other}) {
+    auto r = handle.call([&](sdk::BloomFilter& f) {
+      auto inner = target->switch_to(new_filter());
+      EXPECT_NE(inner.old, nullptr);  // `next` comes back, unused
+      return sdk::Result<bool>(!inner.switched && inner.status.code == sdk::Errc::internal &&
+                               f.contains("kept").value());
+    });
+    EXPECT_TRUE(r.value());
+  }
+  EXPECT_EQ(&handle.current(), before);
+  // Outside any call the same switch goes through and keeps the state.
+  EXPECT_TRUE(handle.switch_to(new_filter()).switched);
+  EXPECT_TRUE(handle.call([](sdk::BloomFilter& f) { return f.contains("kept"); }).value());
+}
+
 TEST(ComponentHandle, PoolBuffersStayValidAcrossSwitchesUntilReleased) {
   auto generations = std::make_shared<PoolGenerations>();
   std::uint16_t gen = 1;
