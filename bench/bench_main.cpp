@@ -18,13 +18,30 @@ namespace {
 // it for libraries dlopen'ed later (pool_bench.cpp loads jemalloc that way, so that it does not
 // replace malloc for the whole benchmark): the benchmark starts itself again once with a larger
 // reserve. Nothing else changes: without the re-exec the jemalloc benchmarks are skipped.
+// After the re-exec the caller's GLIBC_TUNABLES is put back (the loader has read the reserve), so
+// that the children the benchmarks start (cargo) see the environment they were given.
 void reexec_with_static_tls_reserve(char** argv) {
-  if (std::getenv("SELFHEAL_BENCH_TLS_RESERVE") != nullptr) return;
-  ::setenv("SELFHEAL_BENCH_TLS_RESERVE", "1", 1);
-  std::string tunables = "glibc.rtld.optional_static_tls=65536";
-  if (const char* old = std::getenv("GLIBC_TUNABLES")) tunables = std::string(old) + ":" + tunables;
+  constexpr const char* kSaved = "SELFHEAL_BENCH_SAVED_TUNABLES";  // "=" + the caller's value
+  if (const char* saved = std::getenv(kSaved); saved != nullptr && saved[0] == '=') {
+    if (saved[1] == '\0')
+      ::unsetenv("GLIBC_TUNABLES");
+    else
+      ::setenv("GLIBC_TUNABLES", saved + 1, 1);
+    ::unsetenv(kSaved);
+    return;
+  }
+  const char* old = std::getenv("GLIBC_TUNABLES");
+  const std::string caller = old != nullptr ? old : "";
+  ::setenv(kSaved, ("=" + caller).c_str(), 1);
+  const std::string tunables =
+      (caller.empty() ? "" : caller + ":") + "glibc.rtld.optional_static_tls=65536";
   ::setenv("GLIBC_TUNABLES", tunables.c_str(), 1);
   ::execv("/proc/self/exe", argv);  // returns only on failure: go on without the reserve
+  ::unsetenv(kSaved);
+  if (old == nullptr)
+    ::unsetenv("GLIBC_TUNABLES");
+  else
+    ::setenv("GLIBC_TUNABLES", caller.c_str(), 1);
 }
 
 }  // namespace
@@ -106,6 +123,11 @@ int main(int argc, char** argv) {
     std::printf("%-58s %9.1f us  %s\n", (std::string("mean caller pause, 1 MiB filter switch ") + what).c_str(),
                 reporter.real_ns(pause) / 1000.0, "reported");
   }
+  const std::string floor = "BM_SwitchFloor_Memcpy_1MiB/iterations:200/manual_time";
+  std::printf("%-58s %9.1f us  %s\n", "longest of 200 plain 1 MiB memcpys (this machine's floor)",
+              reporter.counter(floor, "longest_pause_us"), "reported");
+  std::printf("%-58s %9.1f us  %s\n", "mean of 200 plain 1 MiB memcpys", reporter.real_ns(floor) / 1000.0,
+              "reported");
   std::printf("%-58s %9.1f us  %s\n", "  of which: grace period (membarrier) alone",
               reporter.real_ns("BM_SwitchPart_GracePeriod") / 1000.0, "reported");
   std::printf("%-58s %9.1f us  %s\n", "  of which: export of 1 MiB alone",

@@ -33,7 +33,9 @@ void (*je_dallocx)(void*, int) = nullptr;
 void* je_allocate(std::size_t n) { return je_mallocx(n, 0); }
 void je_release(void* p) { je_dallocx(p, 0); }
 
-Allocator glibc() { return {&std::malloc, &std::free}; }
+Allocator glibc() {
+  return {[](std::size_t n) { return std::malloc(n); }, [](void* p) { std::free(p); }};
+}
 
 Allocator jemalloc() {
   static const Allocator a = [] {

@@ -27,6 +27,7 @@ packages=(
   python3-pytest python3-numpy  # its tests (tests/runtime/python) and bench/python_overhead.py
   dpkg-dev file lintian  # make package: CPack's dpkg-shlibdeps and file; tests/packaging checks the .debs with lintian
   wrk nginx-light  # scripts/measure-load.sh: /health under load, beside nginx answering a fixed body
+  libjemalloc2 libmimalloc2.0  # make bench: the pool against jemalloc and mimalloc (bench/pool_bench.cpp)
 )
 # Node.js runs the browser test (playwright-core); Debian's only when no node is installed.
 if ! command -v node >/dev/null 2>&1; then

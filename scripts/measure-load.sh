@@ -11,6 +11,10 @@
 # beside it are used). WRK_THREADS: wrk's threads (default 2; 1 leaves one of two cores to the
 # server, which is how the p99 < 2 ms goal was measured).
 set -euo pipefail
+# SELFHEAL_BIN as given (a path or a name on PATH), resolved before the cd below.
+bin=${SELFHEAL_BIN:-$(dirname "$0")/../build/bin/selfheal}
+bin=$(readlink -f "$(command -v "$bin" || echo "$bin")")
+[ -x "$bin" ] || { echo "no selfheal binary at $bin (make build, or set SELFHEAL_BIN)" >&2; exit 1; }
 cd "$(dirname "$0")/.."
 seconds=${1:-10} port=${2:-18787}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
@@ -51,8 +55,8 @@ CONF
 "$nginx" -p "$work/nginx" -e "$work/nginx/error.log" -c "$work/nginx/nginx.conf" &
 nginx_pid=$!
 
-bin=${SELFHEAL_BIN:-build/bin/selfheal}
-plugin_dir=$(cd "$(dirname "$bin")/.." && pwd)/lib/selfheal  # the plugins built beside that binary
+plugin_dir=$(dirname "$(dirname "$bin")")/lib/selfheal  # the plugins built beside that binary
+[ -d "$plugin_dir" ] || { echo "no plugins beside $bin (expected $plugin_dir)" >&2; exit 1; }
 cp -R plugins/components/rust-core "$work/crate"
 rm -rf "$work/crate/target"
 sed -e "s|^  state_dir: .*|  state_dir: $work/state|" \

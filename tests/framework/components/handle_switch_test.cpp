@@ -141,6 +141,7 @@ TEST(ComponentHandle, ASwitchFromInsideACallIsRefusedAndChangesNothing) {
       new_filter(), [](auto& h) { return std::make_unique<BloomFilterGate>(h); });
   ASSERT_TRUE(handle.call([](sdk::BloomFilter& f) { return f.insert("kept"); }).ok());
   sdk::BloomFilter* const before = &handle.current();
+  sdk::BloomFilter* const other_before = &other.current();
   for (auto* target : {&handle, &other}) {
     auto r = handle.call([&](sdk::BloomFilter& f) {
       auto inner = target->switch_to(new_filter());
@@ -151,6 +152,7 @@ TEST(ComponentHandle, ASwitchFromInsideACallIsRefusedAndChangesNothing) {
     EXPECT_TRUE(r.value());
   }
   EXPECT_EQ(&handle.current(), before);
+  EXPECT_EQ(&other.current(), other_before);
   // Outside any call the same switch goes through and keeps the state.
   EXPECT_TRUE(handle.switch_to(new_filter()).switched);
   EXPECT_TRUE(handle.call([](sdk::BloomFilter& f) { return f.contains("kept"); }).value());
