@@ -3,8 +3,9 @@
 // Hot path: handle.call([&](sdk::BloomFilter& f) { return f.contains(key); }) is a read section
 // (two plain stores), one atomic load of the active implementation, and one indirect call.
 // switch_to() publishes a gate (callers arriving during the switch wait in it), waits for callers
-// of the old implementation to leave, migrates the state, publishes the new implementation and
-// wakes the waiters: callers pause for the migration only, and no call is lost or fails.
+// of the old implementation to leave, migrates the state (one copy when the old instance lends a
+// view of it, sdk::StateView), publishes the new implementation and wakes the waiters: callers
+// pause for the migration only, and no call is lost or fails.
 // MT safe. switch_to() calls are serialised.
 #pragma once
 
@@ -15,6 +16,7 @@
 
 #include "components/read_section.hpp"
 #include "selfheal/sdk/component.hpp"
+#include "selfheal/sdk/state_view.hpp"
 
 namespace selfheal {
 
@@ -76,8 +78,7 @@ class ComponentHandle {
     switching_.store(1, std::memory_order_seq_cst);
     active_.store(gate_.get(), std::memory_order_seq_cst);
     ReadSections::instance().synchronize();  // every caller of the old implementation has left
-    auto state = owner_->export_state();
-    sdk::Status status = state.ok() ? next->import_state(state.value()) : state.status();
+    sdk::Status status = migrate(*owner_, *next);
     if (status.ok()) {
       result.old = std::move(owner_);
       owner_ = std::move(next);
@@ -91,6 +92,16 @@ class ComponentHandle {
     switching_.notify_all();
     result.pause = std::chrono::steady_clock::now() - start;
     return result;
+  }
+
+  // The state of `from` into `to`, callers paused: one copy when `from` lends a view of its state
+  // (sdk::StateView), else export then import.
+  static sdk::Status migrate(const Interface& from, Interface& to) {
+    if (const auto* view = dynamic_cast<const sdk::StateView*>(&from)) {
+      if (const auto bytes = view->state_view(); !bytes.empty()) return to.import_state(bytes);
+    }
+    auto state = from.export_state();
+    return state.ok() ? to.import_state(state.value()) : state.status();
   }
 
   // Before the gate closes: `next`, which no caller reaches yet, imports its own (empty) state

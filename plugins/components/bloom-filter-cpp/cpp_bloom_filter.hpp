@@ -7,10 +7,11 @@
 
 #include "common/split_block_bloom.hpp"
 #include "selfheal/sdk/bloom_filter.hpp"
+#include "selfheal/sdk/state_view.hpp"
 
 namespace selfheal::components {
 
-class CppBloomFilter final : public sdk::BloomFilter {
+class CppBloomFilter final : public sdk::BloomFilter, public sdk::StateView {
  public:
   explicit CppBloomFilter(std::uint64_t num_blocks)
       : filter_(std::make_unique<SplitBlockBloom>(num_blocks)) {}
@@ -33,6 +34,8 @@ class CppBloomFilter final : public sdk::BloomFilter {
   sdk::Status self_test() noexcept override;
   sdk::Result<std::vector<std::uint8_t>> export_state() const noexcept override;
   sdk::Status import_state(std::span<const std::uint8_t> state) noexcept override;
+  // sdk::StateView: a switch away from this instance copies the state once.
+  std::span<const std::uint8_t> state_view() const noexcept override { return filter_->state_view(); }
 
  private:
   std::unique_ptr<SplitBlockBloom> filter_;

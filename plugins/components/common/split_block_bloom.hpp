@@ -108,8 +108,9 @@ class SplitBlockBloom {
       : num_blocks_(num_blocks == 0                ? 1
                     : num_blocks > kBloomMaxBlocks ? kBloomMaxBlocks
                                                    : num_blocks),
-        words_(
-            static_cast<std::uint64_t*>(::operator new[](num_blocks_ * 32, std::align_val_t{64}))),
+        words_(static_cast<std::uint64_t*>(::operator new[](kLead + num_blocks_ * 32,
+                                                            std::align_val_t{64})) +
+               kLead / 8),
         avx2_(bloom_probe::cpu_has_avx2()) {
     clear();
   }
@@ -180,6 +181,16 @@ class SplitBlockBloom {
       }
     }
     return out;
+  }
+
+  // export_state()'s bytes without a copy: the header is written into the room kept in front of
+  // the blocks. Empty on a big-endian machine (the blocks are not in the state's byte order).
+  // Callers must be paused, as for export_state().
+  std::span<const std::uint8_t> state_view() const {
+    if constexpr (std::endian::native != std::endian::little) return {};
+    auto* const header = reinterpret_cast<std::uint8_t*>(words_.get()) - kBloomHeader;
+    write_header(header);
+    return {header, kBloomHeader + num_blocks_ * 32};
   }
 
   // Replaces this filter's contents (and format) with exported state of the same size, reusing
@@ -256,9 +267,16 @@ class SplitBlockBloom {
     return v;
   }
 
+  // Room before the blocks for the state's header (state_view()), a cache line so that the blocks
+  // stay 64-byte aligned.
+  static constexpr std::size_t kLead = 64;
+  static_assert(kBloomHeader <= kLead);
+
   std::uint64_t num_blocks_;
   struct AlignedDelete {
-    void operator()(std::uint64_t* p) const { ::operator delete[](p, std::align_val_t{64}); }
+    void operator()(std::uint64_t* p) const {
+      ::operator delete[](p - kLead / 8, std::align_val_t{64});
+    }
   };
   // Blocks start at 64-byte boundaries, so a 32-byte block never straddles two cache lines.
   std::unique_ptr<std::uint64_t[], AlignedDelete> words_;

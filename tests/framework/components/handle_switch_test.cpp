@@ -2,9 +2,11 @@
 // implementation is switched back and forth. Runs under ThreadSanitizer in CI (label concurrency).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <unordered_map>
 
@@ -131,6 +133,52 @@ TEST(ComponentHandle, AFailedMigrationKeepsTheOldImplementation) {
   EXPECT_FALSE(r.switched);
   EXPECT_EQ(r.status.code, sdk::Errc::corrupt_state);
   EXPECT_TRUE(handle.call([](sdk::BloomFilter& f) { return f.contains("kept"); }).value());
+}
+
+// The C++ filter lends its state: the view is export_state()'s exact bytes, header included.
+TEST(ComponentHandle, TheCppFiltersStateViewIsItsExport) {
+  components::CppBloomFilter filter(components::sbbf_blocks_for(50000, 0.01));
+  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(filter.insert("key-" + std::to_string(i)).ok());
+  const auto exported = filter.export_state().value();
+  const auto view = filter.state_view();
+  ASSERT_EQ(view.size(), exported.size());
+  EXPECT_TRUE(std::equal(view.begin(), view.end(), exported.begin()));
+  components::CppBloomFilter copy(components::sbbf_blocks_for(50000, 0.01));
+  ASSERT_TRUE(copy.import_state(view).ok());
+  EXPECT_EQ(copy.item_count(), 1000u);
+  EXPECT_TRUE(copy.contains("key-999").value());
+}
+
+// A switch away from an instance that lends a view of its state never calls its export.
+TEST(ComponentHandle, ASwitchFromAnInstanceWithAViewCopiesFromTheView) {
+  class Lending final : public sdk::BloomFilter, public sdk::StateView {
+   public:
+    sdk::Result<bool> insert(std::string_view k) noexcept override { return inner_->insert(k); }
+    sdk::Result<bool> contains(std::string_view k) const noexcept override { return inner_->contains(k); }
+    sdk::Status clear() noexcept override { return inner_->clear(); }
+    std::uint64_t item_count() const noexcept override { return inner_->item_count(); }
+    double saturation() const noexcept override { return 0; }
+    double estimated_false_positive_rate() const noexcept override { return 0; }
+    sdk::Status self_test() noexcept override { return {}; }
+    sdk::Result<std::vector<std::uint8_t>> export_state() const noexcept override {
+      return sdk::Status::error(sdk::Errc::internal, "the switch must use the view");
+    }
+    sdk::Status import_state(std::span<const std::uint8_t> s) noexcept override {
+      return inner_->import_state(s);
+    }
+    std::span<const std::uint8_t> state_view() const noexcept override { return inner_->state_view(); }
+
+   private:
+    std::unique_ptr<components::CppBloomFilter> inner_ =
+        std::make_unique<components::CppBloomFilter>(components::sbbf_blocks_for(50000, 0.01));
+  };
+  ComponentHandle<sdk::BloomFilter> handle(
+      std::make_unique<Lending>(), [](auto& h) { return std::make_unique<BloomFilterGate>(h); });
+  ASSERT_TRUE(handle.call([](sdk::BloomFilter& f) { return f.insert("kept"); }).ok());
+  auto r = handle.switch_to(new_filter());
+  ASSERT_TRUE(r.switched) << r.status.message;
+  EXPECT_TRUE(handle.call([](sdk::BloomFilter& f) { return f.contains("kept"); }).value());
+  EXPECT_EQ(handle.current().item_count(), 1u);
 }
 
 // Without the refusal, each of these switches waited forever for the caller's own section.

@@ -5,4 +5,5 @@
 #include "selfheal/sdk/diagnoser.hpp"
 #include "selfheal/sdk/memory_pool.hpp"
 #include "selfheal/sdk/sliding_window.hpp"
+#include "selfheal/sdk/state_view.hpp"
 #include "selfheal/sdk/strategy.hpp"

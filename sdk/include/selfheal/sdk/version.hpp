@@ -4,7 +4,7 @@
 #pragma once
 
 #define SELFHEAL_SDK_VERSION_MAJOR 1
-#define SELFHEAL_SDK_VERSION_MINOR 4
+#define SELFHEAL_SDK_VERSION_MINOR 5
 
 // The C++ ABI a plugin was compiled with. A plugin whose tag differs from the host's is refused
 // before any C++ symbol of it is touched: std::string and friends would not match.
