@@ -262,8 +262,10 @@ void Healer::check_once() {
       if (!report.diagnosis) {
         retry_.record_healthy(now);
         state.stuck.clear();
-      } else if (!state.stuck.empty() && diagnosis_signature(*report.diagnosis) == state.stuck) {
-        attempt = false;  // the chain ran on this very diagnosis and could not change it
+      } else if (!state.stuck.empty() &&
+                 diagnosis_signature(*report.diagnosis) + "\n" + crate_sources_stamp(state.paths) ==
+                     state.stuck) {
+        attempt = false;  // the chain ran on this very diagnosis and these sources, to no avail
       } else {
         state.stuck.clear();
         attempt = manifest_.settings.auto_fix && report.diagnosis->can_auto_fix &&

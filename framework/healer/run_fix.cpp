@@ -1,7 +1,10 @@
 // Healer::run_fix: one fix of one crate under its cross-process lock: diagnose, run the mapped
 // chain, verify each step with a fresh diagnosis, record every attempt and the outcome.
 #include <algorithm>
+#include <filesystem>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "core/disk_full.hpp"
 #include "core/value_json.hpp"
@@ -18,6 +21,29 @@ constexpr std::chrono::seconds kProgressLogInterval{2};
 
 std::string diagnosis_signature(const sdk::Diagnosis& d) {
   return d.issue_type + "\n" + d.summary + "\n" + to_json_text(d.details);
+}
+
+std::string crate_sources_stamp(const sdk::CratePaths& paths) {
+  std::vector<std::string> entries;
+  auto add = [&](const std::filesystem::path& file) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(file, ec);
+    if (ec) return;
+    const auto time = std::filesystem::last_write_time(file, ec);
+    if (ec) return;
+    entries.push_back(file.string() + " " + std::to_string(size) + " " +
+                      std::to_string(time.time_since_epoch().count()));
+  };
+  add(paths.root / "Cargo.toml");
+  add(paths.root / "Cargo.lock");
+  std::error_code ec;
+  for (std::filesystem::recursive_directory_iterator it(paths.root / "src", ec), end; !ec && it != end;
+       it.increment(ec))
+    if (it->is_regular_file(ec)) add(it->path());
+  std::sort(entries.begin(), entries.end());  // directory order is not stable
+  std::string stamp;
+  for (const auto& e : entries) stamp += e + "\n";
+  return stamp;
 }
 
 FixOutcome Healer::run_fix(const FixRequest& request, std::int64_t fix_id,
@@ -174,6 +200,7 @@ FixOutcome Healer::fix_locked(CrateState& crate, const FixRequest& request, std:
   }
   const std::string issue = current.issue_type;
   const std::string initial = report.diagnosis ? diagnosis_signature(*report.diagnosis) : std::string();
+  const std::string sources_at_start = crate_sources_stamp(crate.paths);
   {
     std::string strategies;
     for (const auto& s : chain) strategies += (strategies.empty() ? "" : ",") + s;
@@ -271,7 +298,7 @@ FixOutcome Healer::fix_locked(CrateState& crate, const FixRequest& request, std:
     log_.warning(crate.paths.name + ": " + *out.error);
   }
   std::lock_guard l(mutex_);
-  crate.stuck = stuck ? initial : std::string();
+  crate.stuck = stuck ? initial + "\n" + sources_at_start : std::string();
   if (out.success) retry_.record_success(issue, env_.clock().now());
   else retry_.record_failure(issue, env_.clock().now());
   return out;

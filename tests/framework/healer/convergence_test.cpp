@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 
+#include <chrono>
 #include <fstream>
 
 #include "core/sha256.hpp"
@@ -83,6 +84,25 @@ TEST(Convergence, AChainThatCannotChangeTheDiagnosisStopsWithThatReason) {
   // A manual fix still runs (and says the same), and a changed diagnosis is tried again.
   EXPECT_FALSE(h.fix().success);
   EXPECT_EQ(h.host().history().totals().attempts, 2);
+}
+
+// The same diagnosis over edited sources is a new situation: the automatic check tries again
+// (the chaos test once ended stuck on "abi_version is 2" after the bump was undone mid-chain).
+TEST(Convergence, AStuckChainIsTriedAgainOnceTheSourcesChange) {
+  HarnessOptions o;
+  o.extra_strategies = std::string("    - name: idle\n      library: ") + SELFHEAL_FIXTURE_PLUGIN_DIR +
+                       "/fixture-idle-strategy.so\n";
+  o.issues["not_built"] = "[idle]";
+  HealerHarness h(o);
+  EXPECT_FALSE(h.fix().success);
+  ASSERT_EQ(h.host().history().totals().attempts, 1);
+  std::ofstream(h.crate_dir() / "src/lib.rs", std::ios::app) << "\n// edited\n";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (h.host().history().totals().attempts < 2 && std::chrono::steady_clock::now() < deadline) {
+    h.host().healer().check_once();  // the retry policy's backoff (cap 50 ms) may hold it a moment
+    ::poll(nullptr, 0, 10);
+  }
+  EXPECT_EQ(h.host().history().totals().attempts, 2) << "edited sources were not tried again";
 }
 
 TEST(Convergence, AChainGoesOnPastAStrategyThatChangedNothing) {
