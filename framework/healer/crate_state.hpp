@@ -27,8 +27,8 @@ struct Healer::CrateState {
 
 // What identifies a diagnosis for "did the fix change anything": type, summary and evidence.
 std::string diagnosis_signature(const sdk::Diagnosis& d);
-// The crate's sources as a build would read them (Cargo.toml, Cargo.lock and every file under
-// src/: path, size, modification time), so that a chain stuck on a diagnosis is tried again once
+// The crate's sources as a build would read them (Cargo.toml, Cargo.lock, build.rs and every file
+// under src/: path, size, modification time), so that a chain stuck on a diagnosis is tried again once
 // someone edits the sources, even when the diagnosis reads the same (an ABI bump undone while the
 // chain built from the bumped sources).
 std::string crate_sources_stamp(const sdk::CratePaths& paths);

@@ -255,6 +255,19 @@ void Healer::check_once() {
     }
     auto report = diagnose(crate.name);
     const auto now = env_.clock().now();
+    // The sources' stamp walks src/: outside the lock, and only while a chain is stuck.
+    std::string stuck;
+    const sdk::CratePaths* paths = nullptr;  // set once by crate_state(); never changes
+    {
+      std::lock_guard lock(mutex_);
+      auto& state = crate_state(crate.name);
+      stuck = state.stuck;
+      paths = &state.paths;
+    }
+    const std::string situation =
+        report.diagnosis && !stuck.empty()
+            ? diagnosis_signature(*report.diagnosis) + "\n" + crate_sources_stamp(*paths)
+            : std::string();
     bool attempt = false;
     {
       std::lock_guard lock(mutex_);
@@ -262,9 +275,7 @@ void Healer::check_once() {
       if (!report.diagnosis) {
         retry_.record_healthy(now);
         state.stuck.clear();
-      } else if (!state.stuck.empty() &&
-                 diagnosis_signature(*report.diagnosis) + "\n" + crate_sources_stamp(state.paths) ==
-                     state.stuck) {
+      } else if (!state.stuck.empty() && situation == state.stuck) {
         attempt = false;  // the chain ran on this very diagnosis and these sources, to no avail
       } else {
         state.stuck.clear();

@@ -36,9 +36,12 @@ std::string crate_sources_stamp(const sdk::CratePaths& paths) {
   };
   add(paths.root / "Cargo.toml");
   add(paths.root / "Cargo.lock");
+  add(paths.root / "build.rs");
   std::error_code ec;
-  for (std::filesystem::recursive_directory_iterator it(paths.root / "src", ec), end; !ec && it != end;
-       it.increment(ec))
+  for (std::filesystem::recursive_directory_iterator
+           it(paths.root / "src", std::filesystem::directory_options::skip_permission_denied, ec),
+       end;
+       !ec && it != end; it.increment(ec))
     if (it->is_regular_file(ec)) add(it->path());
   std::sort(entries.begin(), entries.end());  // directory order is not stable
   std::string stamp;
@@ -294,7 +297,7 @@ FixOutcome Healer::fix_locked(CrateState& crate, const FixRequest& request, std:
       for (const auto& s : chain) names += (names.empty() ? "" : ", ") + s;
       return names;
     }() + "] changed the diagnosis (" + issue + ": " + out.remaining->summary +
-                "); not retried automatically until the diagnosis changes";
+                "); not retried automatically until the diagnosis or the crate's sources change";
     log_.warning(crate.paths.name + ": " + *out.error);
   }
   std::lock_guard l(mutex_);

@@ -215,9 +215,16 @@ TEST_F(HealWhileServing, BuildsRustByItselfThenHealsADeletedAndACorruptedArtifac
     }, 60s)) << json::serialize(history()) << "\n" << serve->log();
     EXPECT_TRUE(always_rust) << "a component left Rust while target/ held garbage";
     EXPECT_TRUE(eventually([&] { return diagnose().empty(); }));
-    auto components = component_status();
+    // Rust is "available" again once the component loader has checked the healed artifact, which
+    // happens after the fix ends, on its own thread: wait for it (bounded).
+    json::object components;
+    EXPECT_TRUE(eventually([&] {
+      components = component_status();
+      bool available = true;
+      for (const char* c : kComponents) available = available && rust_available(components, c);
+      return available;
+    })) << json::serialize(components);
     EXPECT_TRUE(all_on(components, "rust")) << json::serialize(components);
-    for (const char* c : kComponents) EXPECT_TRUE(rust_available(components, c)) << c;
     EXPECT_TRUE(eventually([&] { return health_status() == "healthy"; }))
         << http_get(port, "/health").body;
   }
