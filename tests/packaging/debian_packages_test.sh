@@ -117,8 +117,8 @@ grep -q 'deb-systemd-helper enable .selfheal.service.' "$work/selfheal.control/p
 grep -q 'rm -rf /var/lib/selfheal' "$work/selfheal.control/postrm" || fail "postrm purge keeps the state"
 depends=$(dpkg-deb -f "$host_deb" Depends)
 echo "selfheal Depends: $depends"
-echo "$depends" | grep -q 'adduser' || fail "selfheal does not depend on adduser"
-echo "$depends" | grep -q 'libyaml-cpp' || fail "selfheal's Depends lack the shared libraries (dpkg-shlibdeps)"
+grep -q 'adduser' <<<"$depends" || fail "selfheal does not depend on adduser"
+grep -q 'libyaml-cpp' <<<"$depends" || fail "selfheal's Depends lack the shared libraries (dpkg-shlibdeps)"
 
 step "libselfheal2: the runtime library; python3-selfheal: its Python module"
 has libselfheal2 /usr/lib/libselfheal.so.2
