@@ -24,6 +24,15 @@ HarnessOptions rust_core_with_stale_artifact() {
   return o;
 }
 
+// not_built mapped to a strategy that succeeds and changes nothing: a chain that cannot converge.
+HarnessOptions idle_chain_for_not_built() {
+  HarnessOptions o;
+  o.extra_strategies = std::string("    - name: idle\n      library: ") + SELFHEAL_FIXTURE_PLUGIN_DIR +
+                       "/fixture-idle-strategy.so\n";
+  o.issues["not_built"] = "[idle]";
+  return o;
+}
+
 bool all_rust(HealerHarness& h) {
   const auto status = h.host().components().status();
   bool rust = status.components.size() == 3;
@@ -65,11 +74,7 @@ TEST(Convergence, AnEditThatLeavesTheArtifactUnchangedConvergesAndSurvivesAResta
 }
 
 TEST(Convergence, AChainThatCannotChangeTheDiagnosisStopsWithThatReason) {
-  HarnessOptions o;
-  o.extra_strategies = std::string("    - name: idle\n      library: ") + SELFHEAL_FIXTURE_PLUGIN_DIR +
-                       "/fixture-idle-strategy.so\n";
-  o.issues["not_built"] = "[idle]";
-  HealerHarness h(o);
+  HealerHarness h(idle_chain_for_not_built());
   auto outcome = h.fix();
   EXPECT_FALSE(outcome.success);
   EXPECT_NE(outcome.error.value_or("").find("changed the diagnosis"), std::string::npos)
@@ -89,11 +94,7 @@ TEST(Convergence, AChainThatCannotChangeTheDiagnosisStopsWithThatReason) {
 // The same diagnosis over edited sources is a new situation: the automatic check tries again
 // (the chaos test once ended stuck on "abi_version is 2" after the bump was undone mid-chain).
 TEST(Convergence, AStuckChainIsTriedAgainOnceTheSourcesChange) {
-  HarnessOptions o;
-  o.extra_strategies = std::string("    - name: idle\n      library: ") + SELFHEAL_FIXTURE_PLUGIN_DIR +
-                       "/fixture-idle-strategy.so\n";
-  o.issues["not_built"] = "[idle]";
-  HealerHarness h(o);
+  HealerHarness h(idle_chain_for_not_built());
   const auto stuck = h.fix();
   EXPECT_NE(stuck.error.value_or("").find("or the crate's sources change"), std::string::npos)
       << stuck.error.value_or("");
