@@ -116,7 +116,8 @@ int main(int argc, char** argv) {
                     {"window add_frame (cpp) / XXH64 of the frame (the hash alone)",
                      "WindowAddFrame/cpp", "Xxh64Frame", "reported"},
                 });
-  for (const auto& [name, what] : {std::pair{"Fresh", "into a fresh instance"}, std::pair{"Warm", "between two warm ones"}}) {
+  for (const auto& [name, what] : {std::pair{"Fresh", "into a fresh instance"}, std::pair{"Warm", "between two warm ones"},
+                                   std::pair{"RustCpp", "Rust <-> C++, warm"}}) {
     const std::string pause = std::string("BM_SwitchPause_") + name + "_1MiB/iterations:200/manual_time";
     std::printf("%-58s %9.1f us  %s\n", (std::string("longest caller pause, 1 MiB filter switch ") + what).c_str(),
                 reporter.counter(pause, "longest_pause_us"), "< 100 us");

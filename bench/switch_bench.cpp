@@ -8,9 +8,11 @@
 #include <cstring>
 #include <vector>
 
+#include "common/split_block_bloom.hpp"
 #include "components/kinds/bloom_filter_kind.hpp"
 #include "components/read_section.hpp"
 #include "cpp_bloom_filter.hpp"
+#include "support/rust_core_fixture.hpp"
 
 using namespace selfheal;
 
@@ -50,6 +52,40 @@ void BM_SwitchPause_Warm_1MiB(benchmark::State& state) {
   state.counters["longest_pause_us"] = longest_us;
 }
 BENCHMARK(BM_SwitchPause_Warm_1MiB)->UseManualTime()->Iterations(200);
+
+// Back and forth between a warm Rust and a warm C++ filter (a fallback and its recovery), both made
+// as the host makes them (the Rust one through its adapter and the rust-core artifact). Each side
+// lends its export (sdk::StateView), so each switch is one copy.
+void BM_SwitchPause_RustCpp_1MiB(benchmark::State& state) {
+  std::uint64_t items = 1;  // the fewest items whose filter has kBlocks blocks at 1%
+  for (std::uint64_t step = std::uint64_t{1} << 30; step > 0; step >>= 1)
+    if (components::sbbf_blocks_for(items + step, 0.01) < kBlocks) items += step;
+  ++items;
+  sdk::Value config = sdk::Value::map();
+  config.set("expected_items", static_cast<std::int64_t>(items));
+  config.set("false_positive_rate", 0.01);
+  std::string error;
+  auto rust = components::testing::make<sdk::BloomFilter>("bloom_filter", "rust", config, &error);
+  auto cpp = components::testing::make<sdk::BloomFilter>("bloom_filter", "cpp", config, &error);
+  if (!rust || !cpp) {
+    state.SkipWithError(("cannot make both filters: " + error).c_str());
+    return;
+  }
+  ComponentHandle<sdk::BloomFilter> handle(std::move(rust),
+                                           [](auto& h) { return std::make_unique<BloomFilterGate>(h); });
+  std::unique_ptr<sdk::BloomFilter> spare = std::move(cpp);
+  double longest_us = 0;
+  for (auto _ : state) {
+    auto r = handle.switch_to(std::move(spare));
+    spare = std::move(r.old);
+    const double us = static_cast<double>(r.pause.count()) / 1000.0;
+    if (us > longest_us) longest_us = us;
+    state.SetIterationTime(us / 1e6);
+  }
+  state.counters["longest_pause_us"] = longest_us;
+  state.counters["state_bytes"] = static_cast<double>(spare->export_state().value().size());
+}
+BENCHMARK(BM_SwitchPause_RustCpp_1MiB)->UseManualTime()->Iterations(200);
 
 // The floor of the longest pause on this machine: 200 plain copies of 1 MiB between two warm
 // buffers, timed one by one like the switches above (interrupts and the hypervisor stretch some).

@@ -140,7 +140,47 @@ TEST_P(Bloom, RejectsBadConfig) {
   EXPECT_TRUE(make<sdk::BloomFilter>(bloom_filter, GetParam(), sdk::Value(), &error)) << error;
 }
 
+// Both filters lend their export (sdk::StateView) for a switch's one-copy migration: the view is
+// export_state()'s bytes, and another filter imports from it.
+TEST_P(Bloom, TheStateViewIsTheExportByteForByte) {
+  SELFHEAL_MAKE(f, sdk::BloomFilter, bloom_filter, GetParam(), bloom_config(20'000, 0.01));
+  const auto* lender = dynamic_cast<const sdk::StateView*>(f.get());
+  ASSERT_NE(lender, nullptr);
+  for (int i = 0; i < 12'000; ++i) ASSERT_TRUE(f->insert("viewed-" + std::to_string(i)).ok());
+  const auto exported = f->export_state().value();
+  const auto view = lender->state_view();
+  ASSERT_EQ(std::vector<std::uint8_t>(view.begin(), view.end()), exported);
+  for (const char* other : kLanguages) {
+    SELFHEAL_MAKE(g, sdk::BloomFilter, bloom_filter, other, bloom_config(20'000, 0.01));
+    ASSERT_TRUE(g->import_state(lender->state_view()).ok()) << other;
+    EXPECT_EQ(g->export_state().value(), exported) << other;
+    EXPECT_TRUE(g->contains("viewed-11999").value()) << other;
+  }
+  // Written again on each call: a later insert shows in the next view's count and blocks.
+  ASSERT_TRUE(f->insert("one more").ok());
+  const auto again = lender->state_view();
+  EXPECT_EQ(std::vector<std::uint8_t>(again.begin(), again.end()), f->export_state().value());
+}
+
 INSTANTIATE_TEST_SUITE_P(Both, Bloom, ::testing::ValuesIn(kLanguages), language_name);
+
+// An artifact built before selfheal_bloom_state_view lends nothing: the host exports instead.
+TEST(RustAdapters, AnArtifactWithoutTheStateViewLendsNothing) {
+  std::string error;
+  const sdk::NativeLibrary* lib = rust_core(&error);
+  ASSERT_NE(lib, nullptr) << error;
+  auto api = RustBloomApi::resolve(lib);
+  ASSERT_TRUE(api.ok()) << api.status().message;
+  ASSERT_NE(api.value().state_view, nullptr);
+  RustBloomApi old = api.value();
+  old.state_view = nullptr;
+  selfheal_bloom_t* h = nullptr;
+  ASSERT_EQ(old.create(1000, 0.01, &h), SELFHEAL_RC_OK);
+  RustBloomFilter f(old, h);
+  ASSERT_TRUE(f.insert("kept").ok());
+  EXPECT_TRUE(f.state_view().empty());
+  EXPECT_FALSE(f.export_state().value().empty());
+}
 
 // The adapters refuse to bind without a usable artifact.
 TEST(RustAdapters, UnavailableWithoutArtifact) {

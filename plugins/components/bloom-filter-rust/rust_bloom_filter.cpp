@@ -24,6 +24,8 @@ sdk::Result<RustBloomApi> RustBloomApi::resolve(const sdk::NativeLibrary* artifa
   r(api.import_state, "selfheal_bloom_import");
   r(api.destroy, "selfheal_bloom_free");
   if (auto st = r.status(); !st.ok()) return st;
+  rust::SymbolResolver optional(*artifact);
+  optional(api.state_view, "selfheal_bloom_state_view");
   return api;
 }
 
@@ -76,6 +78,15 @@ sdk::Result<std::vector<std::uint8_t>> RustBloomFilter::export_state() const noe
 
 sdk::Status RustBloomFilter::import_state(std::span<const std::uint8_t> state) noexcept {
   return from_rc(api_.import_state(h_, state.data(), state.size()), "selfheal_bloom_import");
+}
+
+std::span<const std::uint8_t> RustBloomFilter::state_view() const noexcept {
+  const std::uint8_t* data = nullptr;
+  std::size_t len = 0;
+  if (api_.state_view == nullptr || api_.state_view(h_, &data, &len) != SELFHEAL_RC_OK ||
+      data == nullptr)
+    return {};
+  return {data, len};
 }
 
 sdk::Result<std::unique_ptr<sdk::Component>> RustBloomFilterImplementation::create(

@@ -9,6 +9,7 @@
 
 #include "common/rust_core_binding.hpp"
 #include "selfheal/sdk/bloom_filter.hpp"
+#include "selfheal/sdk/state_view.hpp"
 
 namespace selfheal::components {
 
@@ -24,13 +25,15 @@ struct RustBloomApi {
   decltype(&selfheal_bloom_export) export_state = nullptr;
   decltype(&selfheal_bloom_import) import_state = nullptr;
   decltype(&selfheal_bloom_free) destroy = nullptr;
+  decltype(&selfheal_bloom_state_view) state_view = nullptr;  // optional: null in older artifacts
 
   // Unavailable when the artifact is missing, has another ABI version or lacks a symbol.
   static sdk::Result<RustBloomApi> resolve(const sdk::NativeLibrary* artifact);
 };
 
-// MT safe like the Rust filter (import_state needs callers paused). Owns its Rust handle.
-class RustBloomFilter final : public sdk::BloomFilter {
+// MT safe like the Rust filter (import_state and state_view need callers paused). Owns its Rust
+// handle.
+class RustBloomFilter final : public sdk::BloomFilter, public sdk::StateView {
  public:
   RustBloomFilter(const RustBloomApi& api, selfheal_bloom_t* handle) : api_(api), h_(handle) {}
   ~RustBloomFilter() override { api_.destroy(h_); }
@@ -48,6 +51,10 @@ class RustBloomFilter final : public sdk::BloomFilter {
   sdk::Status self_test() noexcept override;
   sdk::Result<std::vector<std::uint8_t>> export_state() const noexcept override;
   sdk::Status import_state(std::span<const std::uint8_t> state) noexcept override;
+  // sdk::StateView: the filter's own memory (rust-core keeps the header's room in front of its
+  // blocks), so a switch away from Rust copies the state once. Empty with an artifact that lacks
+  // selfheal_bloom_state_view: the host exports instead.
+  std::span<const std::uint8_t> state_view() const noexcept override;
 
  private:
   RustBloomApi api_;

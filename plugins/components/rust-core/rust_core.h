@@ -59,6 +59,10 @@ int32_t selfheal_bloom_saturation(const selfheal_bloom_t* h, double* out);
 int32_t selfheal_bloom_estimated_fpr(const selfheal_bloom_t* h, double* out);
 int32_t selfheal_bloom_export(const selfheal_bloom_t* h, uint8_t* buf, size_t len, size_t* needed);
 int32_t selfheal_bloom_import(selfheal_bloom_t* h, const uint8_t* buf, size_t len);
+/* Optional (an adapter that does not find it exports instead): the bytes selfheal_bloom_export
+ * would write, lent from the filter's memory in *data, *len (0 where it cannot lend them), valid
+ * until the next call on h. Callers paused, as for import: it writes the state's header. */
+int32_t selfheal_bloom_state_view(const selfheal_bloom_t* h, const uint8_t** data, size_t* len);
 int32_t selfheal_bloom_free(selfheal_bloom_t* h);
 
 /* Sliding window (duplicate detection over the last `capacity` frames). */

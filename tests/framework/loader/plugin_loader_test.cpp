@@ -3,8 +3,10 @@
 
 #include "core/sha256.hpp"
 #include "loader_test_support.hpp"
+#include "selfheal/sdk/bloom_filter.hpp"
 #include "selfheal/sdk/component.hpp"
 #include "selfheal/sdk/diagnoser.hpp"
+#include "selfheal/sdk/state_view.hpp"
 #include "selfheal/sdk/strategy.hpp"
 
 namespace selfheal {
@@ -99,6 +101,25 @@ TEST_F(PluginLoaderTest, GoodComponentLoadsAndWorks) {
   auto made = component->create({});
   EXPECT_FALSE(made.ok());
   EXPECT_EQ(made.status().code, sdk::Errc::unavailable);
+}
+
+// The host's switch finds sdk::StateView on an instance made in a plugin library by a cross-cast
+// across the library boundary (typeinfo of two modules): the built-in C++ filter, loaded as the
+// host loads it.
+TEST_F(PluginLoaderTest, ABuiltInFilterLendsItsStateViewAcrossTheLibraryBoundary) {
+  auto r = loader.load(testing::spec(sdk::PluginKind::component, "bloom_filter_cpp",
+                                     std::filesystem::path(SELFHEAL_PLUGIN_DIR) /
+                                         "component-bloom-filter-cpp.so"));
+  ASSERT_EQ(r.status, LoadStatus::loaded) << r.error;
+  auto made = static_cast<sdk::ComponentImplementation*>(r.object.get())->create({});
+  ASSERT_TRUE(made.ok()) << made.status().message;
+  auto* filter = dynamic_cast<sdk::BloomFilter*>(made.value().get());
+  ASSERT_NE(filter, nullptr);
+  ASSERT_TRUE(filter->insert("across").ok());
+  const auto* lender = dynamic_cast<const sdk::StateView*>(made.value().get());
+  ASSERT_NE(lender, nullptr);
+  const auto view = lender->state_view();
+  EXPECT_EQ(std::vector<std::uint8_t>(view.begin(), view.end()), filter->export_state().value());
 }
 
 TEST_F(PluginLoaderTest, OtherMajorIsRefusedNamingBothVersions) {

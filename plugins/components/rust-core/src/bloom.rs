@@ -111,9 +111,13 @@ struct Block([AtomicU64; 4]);
 #[derive(Default)]
 struct Stripe(AtomicU64);
 const STRIPES: usize = 8;
+// The header is exactly one block of room in front of the blocks (state_view).
+const _: () = assert!(std::mem::size_of::<Block>() == HEADER);
 
 pub struct Bloom {
-    blocks: Box<[Block]>,
+    /// Block 0 is room for the state's 32-byte header (state_view: the state is then one run of
+    /// memory, as the C++ filter keeps it); the filter's blocks are 1..=num_blocks.
+    storage: Box<[Block]>,
     items: [Stripe; STRIPES],
     /// 2 (XXH3) for a new filter; 1 (XXH64) when it holds an imported format-1 state.
     version: u32,
@@ -241,10 +245,10 @@ impl Bloom {
     pub fn new(num_blocks: u64) -> Option<Bloom> {
         let n = usize::try_from(num_blocks.clamp(1, MAX_BLOCKS)).ok()?;
         let mut v = Vec::new();
-        v.try_reserve_exact(n).ok()?;
-        v.extend((0..n).map(|_| Block(Default::default())));
+        v.try_reserve_exact(n + 1).ok()?;
+        v.extend((0..=n).map(|_| Block(Default::default())));
         Some(Bloom {
-            blocks: v.into_boxed_slice(),
+            storage: v.into_boxed_slice(),
             items: Default::default(),
             version: VERSION,
             avx2: cpu_has_avx2(),
@@ -252,7 +256,12 @@ impl Bloom {
     }
 
     pub fn num_blocks(&self) -> u64 {
-        self.blocks.len() as u64
+        (self.storage.len() - 1) as u64
+    }
+
+    #[inline(always)]
+    fn blocks(&self) -> &[Block] {
+        &self.storage[1..]
     }
 
     pub fn version(&self) -> u32 {
@@ -282,7 +291,7 @@ impl Bloom {
     pub fn insert(&self, key: &[u8]) -> bool {
         let h = self.hash(key);
         let i = self.block_index(h);
-        let block = &self.blocks[i];
+        let block = &self.storage[1 + i];
         #[cfg(target_arch = "x86_64")]
         let fresh = if self.avx2 {
             // SAFETY: avx2 is only true when the CPU has AVX2.
@@ -300,7 +309,7 @@ impl Bloom {
 
     pub fn contains(&self, key: &[u8]) -> bool {
         let h = self.hash(key);
-        let block = &self.blocks[self.block_index(h)];
+        let block = &self.storage[1 + self.block_index(h)];
         #[cfg(target_arch = "x86_64")]
         if self.avx2 {
             // SAFETY: avx2 is only true when the CPU has AVX2.
@@ -310,7 +319,7 @@ impl Bloom {
     }
 
     pub fn clear(&self) {
-        for b in self.blocks.iter() {
+        for b in self.blocks().iter() {
             for w in b.0.iter() {
                 w.store(0, Relaxed);
             }
@@ -322,7 +331,7 @@ impl Bloom {
 
     pub fn saturation(&self) -> f64 {
         let set: u64 = self
-            .blocks
+            .blocks()
             .iter()
             .flat_map(|b| b.0.iter())
             .map(|w| u64::from(w.load(Relaxed).count_ones()))
@@ -335,7 +344,7 @@ impl Bloom {
     }
 
     pub fn state_size(&self) -> usize {
-        HEADER + self.blocks.len() * 32
+        HEADER + self.blocks().len() * 32
     }
 
     pub fn export_state(&self) -> Vec<u8> {
@@ -346,12 +355,33 @@ impl Bloom {
         put_u32(&mut out, 0);
         put_u64(&mut out, self.num_blocks());
         put_u64(&mut out, self.item_count());
-        for b in self.blocks.iter() {
+        for b in self.blocks().iter() {
             for w in b.0.iter() {
                 put_u64(&mut out, w.load(Relaxed));
             }
         }
         out
+    }
+
+    /// export_state()'s exact bytes as a view of the filter's own memory: the header is written
+    /// into the room in front of the blocks. For a switch's migration (one copy instead of two);
+    /// callers must be paused (no insert may run while the view is read). None on a big-endian
+    /// machine, where the blocks' memory is not the state's byte order.
+    pub fn state_view(&self) -> Option<&[u8]> {
+        if cfg!(target_endian = "big") {
+            return None;
+        }
+        let lead = &self.storage[0].0;
+        lead[0].store(u64::from(MAGIC) | (u64::from(self.version) << 32), Relaxed);
+        lead[1].store(0, Relaxed);
+        lead[2].store(self.num_blocks(), Relaxed);
+        lead[3].store(self.item_count(), Relaxed);
+        // SAFETY: Block is repr(C) of four u64 (32 bytes, no padding); the storage lives as long
+        // as `self`. The bytes are read only while callers are paused, so no atomic write races
+        // with the read.
+        Some(unsafe {
+            std::slice::from_raw_parts(self.storage.as_ptr().cast::<u8>(), self.storage.len() * 32)
+        })
     }
 
     /// (version, num_blocks, item_count) of a well-formed state blob (format 1 or 2) whose size
@@ -380,9 +410,24 @@ impl Bloom {
     pub fn assign_state(&mut self, s: &[u8]) -> bool {
         match Self::parse_header(s) {
             Some((version, blocks, items)) if blocks == self.num_blocks() => {
-                for (b, chunk) in self.blocks.iter_mut().zip(s[HEADER..].chunks_exact(32)) {
-                    for (w, bytes) in b.0.iter_mut().zip(chunk.chunks_exact(8)) {
-                        *w.get_mut() = u64::from_le_bytes(bytes.try_into().expect("8 bytes"));
+                let body = &s[HEADER..];
+                let blocks = &mut self.storage[1..];
+                if cfg!(target_endian = "little") {
+                    // The blocks' memory is the state's byte layout: one copy (the caller's
+                    // pause while a switch imports). SAFETY: `&mut self`, so nothing reads the
+                    // atomics meanwhile; parse_header checked body.len() == blocks * 32.
+                    unsafe {
+                        std::ptr::copy_nonoverlapping(
+                            body.as_ptr(),
+                            blocks.as_mut_ptr().cast::<u8>(),
+                            body.len(),
+                        );
+                    }
+                } else {
+                    for (b, chunk) in blocks.iter_mut().zip(body.chunks_exact(32)) {
+                        for (w, bytes) in b.0.iter_mut().zip(chunk.chunks_exact(8)) {
+                            *w.get_mut() = u64::from_le_bytes(bytes.try_into().expect("8 bytes"));
+                        }
                     }
                 }
                 for st in self.items.iter_mut() {
@@ -433,5 +478,23 @@ mod tests {
         let mut bad = state.clone();
         bad[0] ^= 1;
         assert!(Bloom::from_state(&bad).is_none());
+    }
+
+    #[test]
+    #[cfg(target_endian = "little")]
+    fn state_view_is_the_export_and_imports() {
+        let f = Bloom::new(blocks_for(5000, 0.01)).unwrap();
+        for i in 0..3000 {
+            f.insert(format!("view-{i}").as_bytes());
+        }
+        let view = f.state_view().unwrap().to_vec();
+        assert_eq!(view, f.export_state());
+        let mut g = Bloom::new(f.num_blocks()).unwrap();
+        assert!(g.assign_state(&view));
+        assert_eq!(g.export_state(), view);
+        assert!(g.contains(b"view-2999"));
+        assert_eq!(g.item_count(), f.item_count());
+        g.clear();
+        assert_ne!(g.state_view().unwrap(), &view[..]);
     }
 }

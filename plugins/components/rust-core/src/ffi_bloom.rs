@@ -121,6 +121,29 @@ pub unsafe extern "C" fn selfheal_bloom_export(
     })
 }
 
+/// The export's bytes lent from the filter's own memory (*data, *len), valid until the next call
+/// on `h`; *len = 0 where it cannot lend them (a big-endian machine).
+///
+/// # Safety
+/// `h` from selfheal_bloom_new, with no other call on it in flight (it writes the header);
+/// `data` and `len` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn selfheal_bloom_state_view(
+    h: *const BloomHandle,
+    data: *mut *const u8,
+    len: *mut usize,
+) -> i32 {
+    with(h, |b| {
+        if data.is_null() || len.is_null() {
+            return RC_INVALID_ARGUMENT;
+        }
+        let view = b.state_view().unwrap_or(&[]);
+        *data = view.as_ptr();
+        *len = view.len();
+        RC_OK
+    })
+}
+
 /// # Safety
 /// `h` from selfheal_bloom_new, with no call on it in flight; `buf` points to `len` bytes.
 #[no_mangle]
