@@ -114,10 +114,18 @@ const STRIPES: usize = 8;
 // The header is exactly one block of room in front of the blocks (state_view).
 const _: () = assert!(std::mem::size_of::<Block>() == HEADER);
 
+/// Two blocks, the unit of the filter's storage, so that its blocks start on a cache line as the
+/// C++ filter's do: a switch's copy between the two then runs at full speed (`rep movsb` is
+/// slower when source and destination sit differently within a line).
+#[repr(C, align(64))]
+struct Line([Block; 2]);
+
 pub struct Bloom {
-    /// Block 0 is room for the state's 32-byte header (state_view: the state is then one run of
-    /// memory, as the C++ filter keeps it); the filter's blocks are 1..=num_blocks.
-    storage: Box<[Block]>,
+    /// Line 0 is room in front of the blocks; its second block holds the state's header while
+    /// lent (state_view: the state is then one run of memory, as the C++ filter keeps it). The
+    /// filter's `blocks` blocks start at line 1.
+    storage: Box<[Line]>,
+    blocks: usize,
     items: [Stripe; STRIPES],
     /// 2 (XXH3) for a new filter; 1 (XXH64) when it holds an imported format-1 state.
     version: u32,
@@ -244,11 +252,13 @@ fn cpu_has_avx2() -> bool {
 impl Bloom {
     pub fn new(num_blocks: u64) -> Option<Bloom> {
         let n = usize::try_from(num_blocks.clamp(1, MAX_BLOCKS)).ok()?;
+        let lines = 1 + (n + 1) / 2;
         let mut v = Vec::new();
-        v.try_reserve_exact(n + 1).ok()?;
-        v.extend((0..=n).map(|_| Block(Default::default())));
+        v.try_reserve_exact(lines).ok()?;
+        v.extend((0..lines).map(|_| Line([Block(Default::default()), Block(Default::default())])));
         Some(Bloom {
             storage: v.into_boxed_slice(),
+            blocks: n,
             items: Default::default(),
             version: VERSION,
             avx2: cpu_has_avx2(),
@@ -256,12 +266,20 @@ impl Bloom {
     }
 
     pub fn num_blocks(&self) -> u64 {
-        (self.storage.len() - 1) as u64
+        self.blocks as u64
     }
 
     #[inline(always)]
     fn blocks(&self) -> &[Block] {
-        &self.storage[1..]
+        // SAFETY: lines 1.. hold at least `blocks` blocks, contiguous (repr(C), no padding).
+        unsafe { std::slice::from_raw_parts(self.storage.as_ptr().add(1).cast::<Block>(), self.blocks) }
+    }
+
+    fn blocks_mut(&mut self) -> &mut [Block] {
+        // SAFETY: as blocks(), through `&mut self`.
+        unsafe {
+            std::slice::from_raw_parts_mut(self.storage.as_mut_ptr().add(1).cast::<Block>(), self.blocks)
+        }
     }
 
     pub fn version(&self) -> u32 {
@@ -291,7 +309,7 @@ impl Bloom {
     pub fn insert(&self, key: &[u8]) -> bool {
         let h = self.hash(key);
         let i = self.block_index(h);
-        let block = &self.storage[1 + i];
+        let block = &self.blocks()[i];
         #[cfg(target_arch = "x86_64")]
         let fresh = if self.avx2 {
             // SAFETY: avx2 is only true when the CPU has AVX2.
@@ -309,7 +327,7 @@ impl Bloom {
 
     pub fn contains(&self, key: &[u8]) -> bool {
         let h = self.hash(key);
-        let block = &self.storage[1 + self.block_index(h)];
+        let block = &self.blocks()[self.block_index(h)];
         #[cfg(target_arch = "x86_64")]
         if self.avx2 {
             // SAFETY: avx2 is only true when the CPU has AVX2.
@@ -371,16 +389,17 @@ impl Bloom {
         if cfg!(target_endian = "big") {
             return None;
         }
-        let lead = &self.storage[0].0;
+        let header = &self.storage[0].0[1];
+        let lead = &header.0;
         lead[0].store(u64::from(MAGIC) | (u64::from(self.version) << 32), Relaxed);
         lead[1].store(0, Relaxed);
         lead[2].store(self.num_blocks(), Relaxed);
         lead[3].store(self.item_count(), Relaxed);
-        // SAFETY: Block is repr(C) of four u64 (32 bytes, no padding); the storage lives as long
-        // as `self`. The bytes are read only while callers are paused, so no atomic write races
-        // with the read.
+        // SAFETY: the header block is followed by the filter's blocks in one allocation (Line and
+        // Block are repr(C), no padding); it lives as long as `self`. The bytes are read only while
+        // callers are paused, so no atomic write races with the read.
         Some(unsafe {
-            std::slice::from_raw_parts(self.storage.as_ptr().cast::<u8>(), self.storage.len() * 32)
+            std::slice::from_raw_parts((header as *const Block).cast::<u8>(), self.state_size())
         })
     }
 
@@ -411,7 +430,7 @@ impl Bloom {
         match Self::parse_header(s) {
             Some((version, blocks, items)) if blocks == self.num_blocks() => {
                 let body = &s[HEADER..];
-                let blocks = &mut self.storage[1..];
+                let blocks = self.blocks_mut();
                 if cfg!(target_endian = "little") {
                     // The blocks' memory is the state's byte layout: one copy (the caller's
                     // pause while a switch imports). SAFETY: `&mut self`, so nothing reads the
