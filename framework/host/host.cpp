@@ -47,7 +47,9 @@ Host::Host(Manifest manifest, Options options)
     if (int killed = groups->kill_leftovers(); killed > 0)
       log_.warning("killed " + std::to_string(killed) + " process group(s) a previous host left running");
     runner_.record_groups_in(groups);
+    fix_runner_.record_groups_in(groups);
   }
+  fix_runner_.lower_child_priority(manifest_.settings.build_nice);
   auto probe = options.probe_program.empty() ? PluginLoader::default_probe_program()
                                              : options.probe_program;
   // Plugins are mapped from the host's own content-addressed copies (plugin_store.hpp).
@@ -77,7 +79,7 @@ Host::Host(Manifest manifest, Options options)
       runner_, toolchain_,
       options.read_only ? std::filesystem::path() : manifest_.settings.state_dir / "rustc-identity");
   build_cache_ = std::make_unique<BuildCache>(manifest_.settings.build_cache,
-                                              manifest_.settings.state_dir, runner_, toolchain_,
+                                              manifest_.settings.state_dir, fix_runner_, toolchain_,
                                               log_sink_);
   if (manifest_.fleet.enabled) fleet_ = std::make_unique<FleetCache>(manifest_.fleet, log_sink_);
   std::map<std::string, ArtifactStore*> stores;
@@ -100,7 +102,7 @@ Host::Host(Manifest manifest, Options options)
   }
   SystemHostEnv::Parts parts;
   parts.log_sink = log_sink_;
-  parts.runner = &runner_;
+  parts.runner = &fix_runner_;
   parts.toolchain = &toolchain_;
   parts.loader = loader_.get();
   parts.fingerprinter = fingerprinter_.get();

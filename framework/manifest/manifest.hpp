@@ -53,6 +53,9 @@ struct ManifestSettings {
   std::uint64_t min_free_memory_bytes = 256ull << 20;
   std::uint64_t min_free_disk_bytes = 512ull << 20;
   unsigned build_jobs = 0;                           // 0: cargo's default
+  // Nice levels below the host for the processes fixes start (cargo, rustc, rustup, sccache), so
+  // a build never slows the HTTP API or the applications down; 0: the host's priority.
+  int build_nice = 10;
   std::vector<std::filesystem::path> toolchain_path;  // searched before ~/.cargo/bin and PATH
   HttpSettings http;
   BuildCacheSettings build_cache;

@@ -174,7 +174,7 @@ void read_settings(ReadContext& ctx, const Field* field, ManifestSettings& s) {
   MapReader map(ctx.diag, *field);
   map.allow_only({"check_interval", "max_retries", "build_timeout", "backoff", "state_dir",
                   "plugin_dir", "log_level", "log_format", "min_free_memory_mb", "min_free_disk_mb", "build_jobs",
-                  "toolchain_path", "http", "auto_fix", "watch_debounce_ms",
+                  "build_nice", "toolchain_path", "http", "auto_fix", "watch_debounce_ms",
                   "build_cache", "build_cache_dir"});
   auto integer = [&](const char* name, std::int64_t min, std::int64_t max, auto store) {
     if (const Field* f = map.find(name))
@@ -204,6 +204,7 @@ void read_settings(ReadContext& ctx, const Field* field, ManifestSettings& s) {
           [&](std::int64_t v) { s.min_free_disk_bytes = static_cast<std::uint64_t>(v) << 20; });
   integer("build_jobs", 0, std::numeric_limits<unsigned>::max(),
           [&](std::int64_t v) { s.build_jobs = static_cast<unsigned>(v); });
+  integer("build_nice", 0, 19, [&](std::int64_t v) { s.build_nice = static_cast<int>(v); });
   if (const Field* f = map.find("toolchain_path")) read_toolchain_path(ctx, *f, s);
   if (const Field* f = map.find("http")) read_http(ctx, *f, s.http);
   if (const Field* f = map.find("auto_fix"))

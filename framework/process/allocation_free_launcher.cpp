@@ -18,6 +18,18 @@
 namespace selfheal::process {
 namespace {
 
+constexpr int kHostPriority = 100;  // outside nice's -20..19: the child keeps the host's
+
+// The child's nice value: the host's plus `increment`, at most 19 (read here, in the parent:
+// getpriority's -1 is ambiguous without errno, which the child should not rely on).
+int child_priority(int increment) {
+  if (increment <= 0) return kHostPriority;
+  errno = 0;
+  const int host = ::getpriority(PRIO_PROCESS, 0);
+  if (host == -1 && errno != 0) return kHostPriority;
+  return std::min(19, host + increment);
+}
+
 // Sets FD_CLOEXEC on every descriptor >= `first` (async-signal-safe: no allocation).
 void mark_cloexec_from(int first) {
   if (::syscall(SYS_close_range, static_cast<unsigned>(first), ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
@@ -34,7 +46,7 @@ void mark_cloexec_from(int first) {
 // What the child does between fork and exec: only async-signal-safe calls and no allocation
 // (the header says why). Returns only on failure, with errno set.
 void exec_child(const char* executable, char* const* argv, char* const* env, int out_fd, int err_fd,
-                const char* working_directory, pid_t parent) {
+                const char* working_directory, pid_t parent, int priority) {
   // Own group first, so that kill(-pid) reaches everything the child starts.
   if (::setpgid(0, 0) != 0) return;
   // Die with the host: a host killed with -9 leaves no build running. The rest of the group is
@@ -56,6 +68,8 @@ void exec_child(const char* executable, char* const* argv, char* const* env, int
   // a daemon a build starts (sccache's server) would otherwise hold them open.
   mark_cloexec_from(STDERR_FILENO + 1);
   if (working_directory != nullptr && ::chdir(working_directory) != 0) return;
+  // Lowering one's own priority is always allowed; were it refused, the child runs at the host's.
+  if (priority != kHostPriority) ::setpriority(PRIO_PROCESS, 0, priority);
   ::execve(executable, argv, env);
 }
 
@@ -93,6 +107,7 @@ AllocationFreeLauncher::Started AllocationFreeLauncher::fork_exec(
     return {};
   }
   const pid_t parent = ::getpid();
+  const int priority = child_priority(child_.nice);
 
   const pid_t pid = ::fork();
   if (pid < 0) {
@@ -102,7 +117,7 @@ AllocationFreeLauncher::Started AllocationFreeLauncher::fork_exec(
   if (pid == 0) {
     exec_child(executable, const_cast<char* const*>(argv_pointers.data()),
                const_cast<char* const*>(env_pointers.data()), child_.stdout_fd, child_.stderr_fd,
-               working_directory, parent);
+               working_directory, parent, priority);
     const int error = errno;
     [[maybe_unused]] const auto written = ::write(status_write.get(), &error, sizeof error);
     ::_exit(127);  // not exit(): the host's atexit handlers and stdio buffers must not run twice

@@ -35,6 +35,9 @@ class AllocationFreeLauncher {
     std::vector<std::string> environment{};
     std::filesystem::path working_directory{};
     std::string argv0{};
+    // Added to the host's nice value in the child (capped at 19), inherited by everything it
+    // starts: a build yields the CPU to the host's threads and the applications. 0: the host's.
+    int nice = 0;
   };
 
   explicit AllocationFreeLauncher(Child child) : child_(std::move(child)) {}

@@ -80,7 +80,8 @@ sdk::ProcessResult PosixProcessRunner::run_or_throw(const sdk::ProcessSpec& spec
   auto child = process::spawn_child(io, {.executable = program.path,
                                          .argv = spec.argv,
                                          .environment = process::child_environment(spec),
-                                         .working_directory = spec.working_directory});
+                                         .working_directory = spec.working_directory,
+                                         .nice = child_nice_});
   if (!child.error.empty()) return not_started(std::move(child.error));
   const pid_t pid = child.process.id();
   log("pid " + std::to_string(pid) + " started: " + describe(spec));

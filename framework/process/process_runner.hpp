@@ -23,6 +23,9 @@ class PosixProcessRunner final : public sdk::ProcessRunner {
   // Records every running child's group in `registry` (see process/group_registry.hpp) from now
   // on. Call before the first run().
   void record_groups_in(std::shared_ptr<const process::GroupRegistry> registry) { registry_ = std::move(registry); }
+  // Every child from now on runs `increment` nice levels below the host (at most 19); 0: at the
+  // host's priority. Call before the first run().
+  void lower_child_priority(int increment) { child_nice_ = increment; }
 
  private:
   sdk::ProcessResult run_or_throw(const sdk::ProcessSpec& spec);
@@ -30,6 +33,7 @@ class PosixProcessRunner final : public sdk::ProcessRunner {
 
   std::shared_ptr<LogSink> log_;
   std::shared_ptr<const process::GroupRegistry> registry_;
+  int child_nice_ = 0;
 };
 
 }  // namespace selfheal

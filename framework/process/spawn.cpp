@@ -23,7 +23,8 @@ SpawnedChild spawn_child(boost::asio::io_context& io, const SpawnRequest& reques
                                  .stderr_fd = err_write.get(),
                                  .environment = request.environment,
                                  .working_directory = request.working_directory,
-                                 .argv0 = request.argv.empty() ? std::string() : request.argv[0]});
+                                 .argv0 = request.argv.empty() ? std::string() : request.argv[0],
+                                 .nice = request.nice});
   const auto args = std::span(request.argv).subspan(request.argv.empty() ? 0 : 1);
   boost::process::v2::error_code ec;
   child.process = launch(io.get_executor(), ec, request.executable.native(), args);

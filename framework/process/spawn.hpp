@@ -18,6 +18,7 @@ struct SpawnRequest {
   std::vector<std::string> argv;            // argv[0] is passed to the child as given
   std::vector<std::string> environment;     // "NAME=value", the child's whole environment
   std::filesystem::path working_directory;  // empty: the host's
+  int nice = 0;                              // added to the host's nice value (0: the host's)
 };
 
 struct SpawnedChild {

@@ -135,6 +135,17 @@ settings:
                        "must be between 0 and 3600000, got -5")) << all_errors(load);
 }
 
+TEST_F(ManifestTest, BuildNiceIsANiceIncrementFrom0To19) {
+  auto load = parse(R"(
+version: 1
+settings:
+  build_nice: 20
+)");
+  EXPECT_FALSE(load.manifest);
+  EXPECT_TRUE(HasError(load, "settings.build_nice", 3, 15, "must be between 0 and 19, got 20"))
+      << all_errors(load);
+}
+
 TEST_F(ManifestTest, EmptyValueIsReportedAtItsKey) {
   auto load = parse(R"(
 version: 1

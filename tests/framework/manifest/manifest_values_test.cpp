@@ -23,6 +23,7 @@ settings:
   min_free_memory_mb: 100
   min_free_disk_mb: 0
   build_jobs: 4
+  build_nice: 3
   auto_fix: false
   toolchain_path: [/opt/rust/bin, tools/bin]
   http: { bind: 0.0.0.0, port: 0, token: s3cret }
@@ -89,6 +90,7 @@ TEST_F(ManifestTest, FullManifestReadsEveryValue) {
   EXPECT_EQ(s.min_free_memory_bytes, 100ull << 20);
   EXPECT_EQ(s.min_free_disk_bytes, 0u);
   EXPECT_EQ(s.build_jobs, 4u);
+  EXPECT_EQ(s.build_nice, 3);
   EXPECT_FALSE(s.auto_fix);
   ASSERT_EQ(s.toolchain_path.size(), 2u);
   EXPECT_EQ(s.toolchain_path[0], "/opt/rust/bin");
@@ -105,7 +107,7 @@ TEST_F(ManifestTest, FullManifestReadsEveryValue) {
   EXPECT_EQ(c.profile, "dev");
   EXPECT_EQ(c.target_dir, "/tmp/target");
   EXPECT_EQ(c.abi_version, 7u);
-  EXPECT_EQ(c.where.line, 17);
+  EXPECT_EQ(c.where.line, 18);
   EXPECT_EQ(c.where.column, 5);
 
   ASSERT_EQ(m.diagnosers.size(), 1u);
@@ -115,7 +117,7 @@ TEST_F(ManifestTest, FullManifestReadsEveryValue) {
   EXPECT_TRUE(m.diagnosers[0].config.is_null());
   ASSERT_EQ(m.strategies.size(), 2u);
   EXPECT_EQ(m.strategies[0].name, "build");
-  EXPECT_EQ(m.strategies[0].where.line, 28);
+  EXPECT_EQ(m.strategies[0].where.line, 29);
   EXPECT_EQ(m.strategies[0].where.column, 7);
   EXPECT_EQ(m.strategies[1].name, "clean_build");
   EXPECT_EQ(m.strategies[1].library, tree_ / "lib/clean.so");
@@ -131,7 +133,7 @@ TEST_F(ManifestTest, FullManifestReadsEveryValue) {
   EXPECT_EQ(bloom.prefer, "rust");
   EXPECT_EQ(bloom.crate, "core");
   EXPECT_EQ(bloom.config["bits"], sdk::Value(1024));
-  EXPECT_EQ(bloom.where.line, 47);
+  EXPECT_EQ(bloom.where.line, 48);
   EXPECT_EQ(bloom.where.column, 3);
 
   EXPECT_EQ(m.issue_strategies,
@@ -182,6 +184,7 @@ crates:
   EXPECT_EQ(s.min_free_memory_bytes, 256ull << 20);
   EXPECT_EQ(s.min_free_disk_bytes, 512ull << 20);
   EXPECT_EQ(s.build_jobs, 0u);
+  EXPECT_EQ(s.build_nice, 10);
   EXPECT_TRUE(s.auto_fix);
   EXPECT_EQ(s.watch_debounce, 300ms);
   EXPECT_TRUE(s.toolchain_path.empty());

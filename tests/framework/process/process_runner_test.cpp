@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -44,6 +46,29 @@ TEST(ProcessRunnerTest, ReportsExitCode) {
   EXPECT_EQ(failed.exit_code, 42);
   EXPECT_EQ(failed.signal, 0);
   EXPECT_TRUE(failed.error.empty()) << failed.error;
+}
+
+// A runner for builds starts its children at a lower CPU priority, which what they start inherits.
+TEST(ProcessRunnerTest, ChildrenRunAtTheLoweredPriorityAndPassItOn) {
+  errno = 0;
+  const int host = ::getpriority(PRIO_PROCESS, 0);
+  ASSERT_EQ(errno, 0);
+  sdk::ProcessResult result;
+  const auto at_host = stdout_lines(shell("nice; sh -c nice"), &result);
+  ASSERT_TRUE(result.success()) << result.error;
+  EXPECT_EQ(at_host, (std::vector<std::string>{std::to_string(host), std::to_string(host)}));
+
+  PosixProcessRunner runner;
+  runner.lower_child_priority(7);
+  std::vector<std::string> lines;
+  sdk::ProcessSpec spec = shell("nice; sh -c nice");
+  spec.on_line = [&](sdk::OutputStream stream, std::string_view line) {
+    if (stream == sdk::OutputStream::out) lines.emplace_back(line);
+  };
+  ASSERT_TRUE(runner.run(spec).success());
+  const std::string lowered = std::to_string(std::min(19, host + 7));
+  EXPECT_EQ(lines, (std::vector<std::string>{lowered, lowered}));
+  EXPECT_EQ(::getpriority(PRIO_PROCESS, 0), host);  // the host's own is unchanged
 }
 
 TEST(ProcessRunnerTest, ReportsDeathBySignal) {
