@@ -127,7 +127,7 @@ sdk::ProcessResult BuildCache::run_sccache(const std::string& option) {
   spec.environment = server_environment();
   spec.timeout = std::chrono::seconds(30);
   spec.tail_lines = 10;
-  return runner_.run(spec);
+  return (option == "--start-server" ? *server_runner_ : runner_).run(spec);
 }
 
 std::optional<SccacheStats> BuildCache::read_stats() {

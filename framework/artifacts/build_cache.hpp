@@ -50,6 +50,10 @@ class BuildCache {
   // up; never starts one.
   std::optional<SccacheStats> totals();
 
+  // The runner that starts the server (it compiles for the builds, so it runs at their priority);
+  // the constructor's until then. Call before the first build.
+  void start_server_with(sdk::ProcessRunner& runner) { server_runner_ = &runner; }
+
   bool enabled() const { return settings_.enabled; }
   const std::filesystem::path& dir() const { return settings_.dir; }
   std::uint16_t port() const { return port_; }
@@ -72,6 +76,7 @@ class BuildCache {
   std::uint16_t port_;
   std::filesystem::path record_file_;  // <state dir>/sccache-server
   sdk::ProcessRunner& runner_;
+  sdk::ProcessRunner* server_runner_ = &runner_;
   const ToolchainSearchPath& toolchain_;
   SourceLogger log_;
 

@@ -28,8 +28,11 @@ class HostEnv {
  public:
   virtual ~HostEnv() = default;
 
-  // Running programs, time, logging.
+  // Running programs, time, logging. processes(): at the host's priority (diagnoses, checks);
+  // fix_processes(): what a fix starts (builds), settings.build_nice lower; the same runner
+  // unless the environment lowers builds.
   virtual sdk::ProcessRunner& processes() = 0;
+  virtual sdk::ProcessRunner& fix_processes() { return processes(); }
   virtual const sdk::Clock& clock() = 0;
   virtual std::shared_ptr<LogSink> log_sink() = 0;
 

@@ -14,6 +14,7 @@ class HostEnvWrapper : public HostEnv {
 
   // HostEnv
   sdk::ProcessRunner& processes() override { return target_.processes(); }
+  sdk::ProcessRunner& fix_processes() override { return target_.fix_processes(); }
   const sdk::Clock& clock() override { return target_.clock(); }
   std::shared_ptr<LogSink> log_sink() override { return target_.log_sink(); }
   std::optional<std::uint64_t> memory_available() override { return target_.memory_available(); }

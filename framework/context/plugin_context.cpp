@@ -5,14 +5,15 @@ namespace selfheal {
 PluginContext::PluginContext(HostEnv& env, const sdk::CratePaths& crate,
                              const sdk::Settings& settings, const sdk::Value& config,
                              std::string plugin_name, sdk::CancellationToken cancellation,
-                             ProgressFn progress)
+                             ProgressFn progress, Work work)
     : env_(env),
       crate_(crate),
       settings_(settings),
       config_(config),
       logger_(env.log_sink(), std::move(plugin_name)),
       cancellation_(std::move(cancellation)),
-      progress_(std::move(progress)) {}
+      progress_(std::move(progress)),
+      work_(work) {}
 
 std::vector<std::filesystem::path> PluginContext::toolchain_search_path() const {
   return env_.toolchain_search_path();

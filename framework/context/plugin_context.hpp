@@ -15,16 +15,22 @@ class PluginContext final : public sdk::Context {
  public:
   using ProgressFn = std::function<void(std::string_view)>;
 
+  // What the call is for: a fix's processes run at the builds' priority (HostEnv::fix_processes).
+  enum class Work { diagnose, fix };
+
   PluginContext(HostEnv& env, const sdk::CratePaths& crate,
                 const sdk::Settings& settings, const sdk::Value& config, std::string plugin_name,
-                sdk::CancellationToken cancellation = {}, ProgressFn progress = {});
+                sdk::CancellationToken cancellation = {}, ProgressFn progress = {},
+                Work work = Work::diagnose);
 
   // sdk::Context
   const sdk::CratePaths& crate() const override { return crate_; }
   const sdk::Settings& settings() const override { return settings_; }
   const sdk::Value& config() const override { return config_; }
   sdk::Logger& logger() const override { return logger_; }
-  sdk::ProcessRunner& processes() const override { return env_.processes(); }
+  sdk::ProcessRunner& processes() const override {
+    return work_ == Work::fix ? env_.fix_processes() : env_.processes();
+  }
   const sdk::Clock& clock() const override { return env_.clock(); }
   const sdk::CancellationToken& cancellation() const override { return cancellation_; }
   std::vector<std::filesystem::path> toolchain_search_path() const override;
@@ -51,6 +57,7 @@ class PluginContext final : public sdk::Context {
   mutable SourceLogger logger_;
   sdk::CancellationToken cancellation_;
   ProgressFn progress_;
+  Work work_;
 };
 
 }  // namespace selfheal

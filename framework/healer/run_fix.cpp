@@ -349,7 +349,8 @@ Healer::StrategyRun Healer::run_strategy(CrateState& crate, const std::string& s
                             }
                           }
                           if (request.on_progress) request.on_progress(line);
-                        });
+                        },
+                        PluginContext::Work::fix);
   try {
     sdk::FixResult r = it->second.object->apply(context, diagnosis);
     a.success = r.success;

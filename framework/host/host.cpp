@@ -79,8 +79,9 @@ Host::Host(Manifest manifest, Options options)
       runner_, toolchain_,
       options.read_only ? std::filesystem::path() : manifest_.settings.state_dir / "rustc-identity");
   build_cache_ = std::make_unique<BuildCache>(manifest_.settings.build_cache,
-                                              manifest_.settings.state_dir, fix_runner_, toolchain_,
+                                              manifest_.settings.state_dir, runner_, toolchain_,
                                               log_sink_);
+  build_cache_->start_server_with(fix_runner_);  // its compiles are the builds'
   if (manifest_.fleet.enabled) fleet_ = std::make_unique<FleetCache>(manifest_.fleet, log_sink_);
   std::map<std::string, ArtifactStore*> stores;
   for (const auto& crate : manifest_.crates) {
@@ -102,7 +103,8 @@ Host::Host(Manifest manifest, Options options)
   }
   SystemHostEnv::Parts parts;
   parts.log_sink = log_sink_;
-  parts.runner = &fix_runner_;
+  parts.runner = &runner_;
+  parts.fix_runner = &fix_runner_;
   parts.toolchain = &toolchain_;
   parts.loader = loader_.get();
   parts.fingerprinter = fingerprinter_.get();

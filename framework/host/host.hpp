@@ -82,8 +82,8 @@ class Host {
   Manifest manifest_;
   std::shared_ptr<LogSink> log_sink_;
   SourceLogger log_;
-  PosixProcessRunner runner_;      // the host's own checks: plugin probes, toolchain identity
-  PosixProcessRunner fix_runner_;  // what fixes start (builds): settings.build_nice lower
+  PosixProcessRunner runner_;      // diagnoses and the host's own checks (probes, the toolchain)
+  PosixProcessRunner fix_runner_;  // what fixes start (builds, sccache's server): build_nice lower
   ToolchainSearchPath toolchain_;
   std::unique_ptr<BuildFingerprinter> fingerprinter_;
   std::unique_ptr<BuildCache> build_cache_;  // outlives the healer, whose builds use its server

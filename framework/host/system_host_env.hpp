@@ -28,6 +28,7 @@ class SystemHostEnv final : public HostEnv {
   struct Parts {
     std::shared_ptr<LogSink> log_sink;
     sdk::ProcessRunner* runner = nullptr;
+    sdk::ProcessRunner* fix_runner = nullptr;  // null: `runner`
     ToolchainSearchPath* toolchain = nullptr;
     PluginLoader* loader = nullptr;
     BuildFingerprinter* fingerprinter = nullptr;
@@ -45,6 +46,9 @@ class SystemHostEnv final : public HostEnv {
 
   // HostEnv
   sdk::ProcessRunner& processes() override { return *parts_.runner; }
+  sdk::ProcessRunner& fix_processes() override {
+    return parts_.fix_runner ? *parts_.fix_runner : *parts_.runner;
+  }
   const sdk::Clock& clock() override { return clock_; }
   std::shared_ptr<LogSink> log_sink() override { return parts_.log_sink; }
   std::optional<std::uint64_t> memory_available() override;

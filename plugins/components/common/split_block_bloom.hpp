@@ -199,7 +199,8 @@ class SplitBlockBloom {
   bool assign_state(std::span<const std::uint8_t> s) {
     if (!valid_header(s) || get64(s.data() + 16) != num_blocks_) return false;
     if constexpr (std::endian::native == std::endian::little) {
-      std::memcpy(words_.get(), s.data() + kBloomHeader, num_blocks_ * 32);
+      // memmove: its own state_view() overlaps the blocks exactly (an import of itself).
+      std::memmove(words_.get(), s.data() + kBloomHeader, num_blocks_ * 32);
     } else {
       for (std::uint64_t i = 0; i < num_blocks_ * 4; ++i) {
         const std::uint8_t* p = s.data() + kBloomHeader + 8 * i;

@@ -2,8 +2,11 @@
 // the diagnosis, the strategy chosen, the repair, the verification and the history row.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <future>
 
@@ -38,6 +41,38 @@ TEST(HealerFaults, NotBuiltIsBuiltAndVerified) {
   EXPECT_EQ(row.strategy, "build");
   EXPECT_TRUE(row.success);
   EXPECT_GE(h.count_in_build_log("exit=0"), 1);  // build.log written on success
+}
+
+// A fix's build runs settings.build_nice levels below the host (10 by default), all the way down
+// to the crate's build script, which records the nice value it runs at.
+TEST(HealerFaults, TheBuildRunsAtTheConfiguredNiceBelowTheHost) {
+  errno = 0;
+  const int host = ::getpriority(PRIO_PROCESS, 0);
+  ASSERT_EQ(errno, 0);
+  if (host > 9) GTEST_SKIP() << "the test runs at nice " << host << ": 10 lower is capped at 19";
+  for (const char* setting : {"", "  build_nice: 0\n", "  build_nice: 4\n"}) {
+    SCOPED_TRACE(setting);
+    HarnessOptions options;
+    options.extra_settings = setting;
+    HealerHarness h(options);
+    std::string build_rs;
+    std::getline(std::ifstream(h.crate_dir() / "build.rs"), build_rs, '\0');
+    const auto main_at = build_rs.find("fn main() {");
+    ASSERT_NE(main_at, std::string::npos) << build_rs;
+    build_rs.insert(main_at + std::strlen("fn main() {"), R"(
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+    let nice = stat[stat.rfind(')').unwrap() + 2..].split(' ').nth(16).unwrap().to_string();
+    let dir = std::path::PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    std::fs::write(dir.join("../build-script-nice"), nice).unwrap();)");
+    std::ofstream(h.crate_dir() / "build.rs", std::ios::trunc) << build_rs;
+    auto outcome = h.fix();
+    ASSERT_TRUE(outcome.success) << outcome.error.value_or("");
+    std::string nice;
+    std::ifstream(h.root() / "build-script-nice") >> nice;
+    const int lowered = *setting == '\0' ? 10 : std::atoi(setting + std::strlen("  build_nice: "));
+    EXPECT_EQ(nice, std::to_string(host + lowered));
+    EXPECT_EQ(::getpriority(PRIO_PROCESS, 0), host);  // the host itself is not lowered
+  }
 }
 
 TEST(HealerFaults, AHealthyCrateIsLeftAlone) {

@@ -53,6 +53,7 @@ TEST(ProcessRunnerTest, ChildrenRunAtTheLoweredPriorityAndPassItOn) {
   errno = 0;
   const int host = ::getpriority(PRIO_PROCESS, 0);
   ASSERT_EQ(errno, 0);
+  if (host > 12) GTEST_SKIP() << "the test runs at nice " << host << ": 7 lower is capped at 19";
   sdk::ProcessResult result;
   const auto at_host = stdout_lines(shell("nice; sh -c nice"), &result);
   ASSERT_TRUE(result.success()) << result.error;

@@ -252,7 +252,7 @@ fn cpu_has_avx2() -> bool {
 impl Bloom {
     pub fn new(num_blocks: u64) -> Option<Bloom> {
         let n = usize::try_from(num_blocks.clamp(1, MAX_BLOCKS)).ok()?;
-        let lines = 1 + (n + 1) / 2;
+        let lines = n / 2 + n % 2 + 1; // cannot overflow, unlike (n + 1) / 2 + 1
         let mut v = Vec::new();
         v.try_reserve_exact(lines).ok()?;
         v.extend((0..lines).map(|_| Line([Block(Default::default()), Block(Default::default())])));
@@ -381,26 +381,39 @@ impl Bloom {
         out
     }
 
+    /// Where state_view's bytes start: the header's block, right before the blocks.
+    fn view_start(&self) -> *const u8 {
+        // SAFETY: HEADER (32) bytes into line 0, inside the allocation; derived from the whole
+        // storage, so the pointer may cover the blocks after it.
+        unsafe { self.storage.as_ptr().cast::<u8>().add(HEADER) }
+    }
+
+    /// True when `p` is where this filter's state_view starts (an import of its own view).
+    pub fn is_own_view(&self, p: *const u8) -> bool {
+        p == self.view_start()
+    }
+
     /// export_state()'s exact bytes as a view of the filter's own memory: the header is written
-    /// into the room in front of the blocks. For a switch's migration (one copy instead of two);
-    /// callers must be paused (no insert may run while the view is read). None on a big-endian
-    /// machine, where the blocks' memory is not the state's byte order.
-    pub fn state_view(&self) -> Option<&[u8]> {
+    /// into the room in front of the blocks. For a switch's migration (one copy instead of two).
+    /// None on a big-endian machine, where the blocks' memory is not the state's byte order.
+    ///
+    /// # Safety
+    /// Nothing may write the filter while the returned bytes are in use: no insert, clear or
+    /// import, and no other state_view (it writes the header), on any thread. The host calls it
+    /// with callers paused at the switch's gate.
+    pub unsafe fn state_view(&self) -> Option<&[u8]> {
         if cfg!(target_endian = "big") {
             return None;
         }
-        let header = &self.storage[0].0[1];
-        let lead = &header.0;
+        let lead = &self.storage[0].0[1].0;
         lead[0].store(u64::from(MAGIC) | (u64::from(self.version) << 32), Relaxed);
         lead[1].store(0, Relaxed);
         lead[2].store(self.num_blocks(), Relaxed);
         lead[3].store(self.item_count(), Relaxed);
-        // SAFETY: the header block is followed by the filter's blocks in one allocation (Line and
-        // Block are repr(C), no padding); it lives as long as `self`. The bytes are read only while
-        // callers are paused, so no atomic write races with the read.
-        Some(unsafe {
-            std::slice::from_raw_parts((header as *const Block).cast::<u8>(), self.state_size())
-        })
+        // SAFETY: the header block is followed by the filter's blocks in the one allocation (Line
+        // and Block are repr(C), no padding) that view_start's pointer is derived from; it lives
+        // as long as `self`; the caller guarantees no write while the bytes are read.
+        Some(std::slice::from_raw_parts(self.view_start(), self.state_size()))
     }
 
     /// (version, num_blocks, item_count) of a well-formed state blob (format 1 or 2) whose size
@@ -506,14 +519,16 @@ mod tests {
         for i in 0..3000 {
             f.insert(format!("view-{i}").as_bytes());
         }
-        let view = f.state_view().unwrap().to_vec();
+        // SAFETY: nothing writes f while the view is copied.
+        let view = unsafe { f.state_view() }.unwrap().to_vec();
         assert_eq!(view, f.export_state());
         let mut g = Bloom::new(f.num_blocks()).unwrap();
         assert!(g.assign_state(&view));
         assert_eq!(g.export_state(), view);
         assert!(g.contains(b"view-2999"));
         assert_eq!(g.item_count(), f.item_count());
+        assert!(g.is_own_view(unsafe { g.state_view() }.unwrap().as_ptr()));
         g.clear();
-        assert_ne!(g.state_view().unwrap(), &view[..]);
+        assert_ne!(unsafe { g.state_view() }.unwrap(), &view[..]);
     }
 }

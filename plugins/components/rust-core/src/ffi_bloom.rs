@@ -137,7 +137,8 @@ pub unsafe extern "C" fn selfheal_bloom_state_view(
         if data.is_null() || len.is_null() {
             return RC_INVALID_ARGUMENT;
         }
-        let view = b.state_view().unwrap_or(&[]);
+        // SAFETY: the caller guarantees no other call on `h` until it is done with the bytes.
+        let view = unsafe { b.state_view() }.unwrap_or(&[]);
         *data = view.as_ptr();
         *len = view.len();
         RC_OK
@@ -153,6 +154,11 @@ pub unsafe extern "C" fn selfheal_bloom_import(
     len: usize,
 ) -> i32 {
     guard(|| {
+        // Its own view (selfheal_bloom_state_view) holds its state already; and a &mut of the
+        // filter beside a slice of its memory must not exist.
+        if h.as_ref().is_some_and(|h| h.0.is_own_view(buf)) {
+            return RC_OK;
+        }
         let (Some(h), Some(blob)) = (h.as_mut(), bytes(buf, len)) else {
             return RC_INVALID_ARGUMENT;
         };
