@@ -2,8 +2,10 @@
 // high-water marks, the outstanding report, trim, concurrency with canaries, state import.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <optional>
 #include <thread>
 
 #include "cpp_memory_pool.hpp"
@@ -190,6 +192,37 @@ TEST_P(Pool, ConcurrentAllocateReleaseKeepsCanaries) {
     reserved += c.capacity * c.buffer_size;
   }
   EXPECT_EQ(s.bytes_reserved, reserved);
+}
+
+// The limit holds one buffer; each of 8 threads in turn releases the buffer the previous thread
+// took and takes it again. Threads get arenas of their own in the C++ pool (consecutive threads,
+// consecutive arenas), so the buffer is released into, and reused from, another thread's arena:
+// it must never be refused, made twice, or handed out under an id seen before.
+TEST_P(Pool, OneBufferPassesThroughManyThreads) {
+  SELFHEAL_MAKE(p, sdk::MemoryPool, memory_pool, GetParam(), pool_config(4096, 4096));
+  std::optional<sdk::Buffer> held;
+  std::vector<std::uint64_t> ids;
+  for (int t = 0; t < 8; ++t)
+    std::thread([&] {
+      if (held) {
+        EXPECT_TRUE(p->release(*held).ok());
+        EXPECT_EQ(p->release(*held).code, sdk::Errc::invalid_argument);  // once only
+      }
+      auto b = p->allocate(4000);
+      ASSERT_TRUE(b.ok()) << b.status().message;
+      held = b.value();
+      ids.push_back(b.value().id);
+    }).join();
+  ASSERT_TRUE(held);
+  EXPECT_TRUE(p->release(*held).ok());
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(std::adjacent_find(ids.begin(), ids.end()), ids.end());
+  const auto s = p->stats();
+  EXPECT_EQ(pool_class(s, 4096).capacity, 1u);
+  EXPECT_EQ(pool_class(s, 4096).available, 1u);
+  EXPECT_EQ(pool_class(s, 4096).high_water, 1u);
+  EXPECT_EQ(s.bytes_in_use, 0u);
+  EXPECT_EQ(s.bytes_reserved, 4096u);
 }
 
 TEST_P(Pool, ImportKeepsOwnOutstandingBuffersAndPrewarms) {

@@ -30,7 +30,22 @@
 //   capacity = max(imported capacity, in use here) (out_of_memory, nothing changed, if that
 //   total exceeds the imported limit or this pool's current one: a blob can never make a pool
 //   reserve more than it was configured for). Buffers outstanding in the importing pool stay valid.
-// Threading: MT safe; one lock for the pool (pool_lock.hpp), held for a few dozen instructions.
+// Threading: MT safe. The pool is split into arenas, as jemalloc and glibc's malloc split their
+//   heaps: each thread uses one (threads are numbered in the order they first call a pool, and
+//   thread n takes arena n mod the arena count, twice the CPUs, at most 16), so threads on
+//   different arenas never share a lock or a cache line. Each arena has its own lock
+//   (pool_lock.hpp), free lists, slots and id block (64 ids at a time from the pool's counter);
+//   what the rules above say of the pool holds for the sum of its arenas:
+//   - allocate takes a free buffer of the caller's arena, or makes one while the pool's limit
+//     allows (reserved bytes are one atomic counter, changed only when buffers are made or
+//     freed), else reuses a free buffer of another arena before failing with out_of_memory;
+//   - release finds the buffer in the caller's arena first, then in the others;
+//   - ids stay unique per pool, and ascending per thread; the exported next_id is one past the
+//     highest id handed out (or the imported one), as with one arena;
+//   - high_water is the sum of each arena's high water: the exact peak with one thread (the
+//     shared vectors), an upper bound of it when threads on several arenas overlap;
+//   - import pre-warms the importing thread's arena; stats, export, import and
+//     outstanding_older_than see every arena at one instant (all locks, in arena order).
 // Ages: taken from CLOCK_MONOTONIC_COARSE (steady_clock's epoch, read from the vDSO without
 // touching the TSC; its tick is 1-4 ms), so an age can be off by up to one tick.
 // Bookkeeping: each class keeps one slot per buffer it made (address, id or 0 when free, time of
@@ -92,25 +107,47 @@ class MemoryPoolCore {
     std::vector<std::size_t> free;   // free slot numbers; capacity >= slots.size()
     PointerIndex index;              // data -> slot number
     std::size_t in_use = 0;
-    std::size_t high_water = 0;
+    std::size_t high_water = 0;      // this arena's, since the last import
   };
+  // Own cache lines: the arenas of two threads share nothing they write.
+  struct alignas(64) Arena {
+    mutable PoolLock lock;
+    std::vector<SizeClass> classes;  // fixed after construction
+    std::uint64_t in_use = 0;        // bytes
+    std::uint64_t next_id = 0;       // this arena's block of ids: [next_id, id_end)
+    std::uint64_t id_end = 0;
+    std::uint64_t last_id = 0;       // the highest id it handed out since the last import
+  };
+  class AllArenas;  // every arena's lock, in arena order
+  enum class Release { done, not_here, refused };
 
   std::chrono::steady_clock::time_point now() const;
   int class_of_size(std::uint64_t size) const;  // -1 when not a class size of this pool
+  Arena& own_arena() const;
+  // Hands out free slot `i` of `c` in `a` as a new allocation. Arena lock held.
+  sdk::Buffer hand_out(Arena& a, SizeClass& c, std::size_t i,
+                       std::chrono::steady_clock::time_point since);
+  // Releases `buffer` (class `k`) if `a` holds it. Takes the arena's lock.
+  Release release_in(Arena& a, std::size_t k, const sdk::Buffer& buffer);
+  // Takes `bytes` of the limit: false (and nothing taken) when they do not fit.
+  bool reserve(std::uint64_t bytes);
   // A new buffer for class `c` in a new slot (its number); kNone when the limit or memory is
-  // short (then nothing changed). Lock held.
+  // short (then nothing changed). Arena lock held.
   std::size_t make_buffer(SizeClass& c);
-  // Frees the free buffers of `c` beyond the first `keep`; returns the bytes given back. Lock held.
+  // Frees the free buffers of `c` beyond the first `keep`; returns the bytes given back. Arena
+  // lock held.
   std::uint64_t drop_free(SizeClass& c, std::size_t keep);
+  // One past the highest id handed out, or the floor. All arena locks held.
+  std::uint64_t next_id_locked() const;
 
   const std::uint64_t max_class_;
   const Clock clock_;
-  std::vector<SizeClass> classes_;  // fixed after construction; guarded by lock_
-  mutable PoolLock lock_;
-  std::uint64_t limit_;             // guarded by lock_
-  std::uint64_t reserved_ = 0;      // guarded by lock_
-  std::uint64_t in_use_ = 0;        // guarded by lock_
-  std::uint64_t next_id_ = 1;       // guarded by lock_
+  std::vector<std::unique_ptr<Arena>> arenas_;  // fixed after construction
+  std::atomic<std::uint64_t> limit_;            // written under every arena lock
+  std::atomic<std::uint64_t> reserved_{0};
+  std::atomic<std::uint64_t> id_source_{1};     // the next id no arena has taken
+  std::uint64_t id_floor_ = 1;                  // guarded by every arena lock
+  std::vector<std::size_t> imported_high_water_;  // per class; guarded by every arena lock
 };
 
 }  // namespace selfheal::components

@@ -272,13 +272,18 @@ impl Bloom {
     #[inline(always)]
     fn blocks(&self) -> &[Block] {
         // SAFETY: lines 1.. hold at least `blocks` blocks, contiguous (repr(C), no padding).
-        unsafe { std::slice::from_raw_parts(self.storage.as_ptr().add(1).cast::<Block>(), self.blocks) }
+        unsafe {
+            std::slice::from_raw_parts(self.storage.as_ptr().add(1).cast::<Block>(), self.blocks)
+        }
     }
 
     fn blocks_mut(&mut self) -> &mut [Block] {
         // SAFETY: as blocks(), through `&mut self`.
         unsafe {
-            std::slice::from_raw_parts_mut(self.storage.as_mut_ptr().add(1).cast::<Block>(), self.blocks)
+            std::slice::from_raw_parts_mut(
+                self.storage.as_mut_ptr().add(1).cast::<Block>(),
+                self.blocks,
+            )
         }
     }
 
@@ -413,7 +418,10 @@ impl Bloom {
         // SAFETY: the header block is followed by the filter's blocks in the one allocation (Line
         // and Block are repr(C), no padding) that view_start's pointer is derived from; it lives
         // as long as `self`; the caller guarantees no write while the bytes are read.
-        Some(std::slice::from_raw_parts(self.view_start(), self.state_size()))
+        Some(std::slice::from_raw_parts(
+            self.view_start(),
+            self.state_size(),
+        ))
     }
 
     /// (version, num_blocks, item_count) of a well-formed state blob (format 1 or 2) whose size
