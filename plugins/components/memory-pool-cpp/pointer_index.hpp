@@ -1,7 +1,7 @@
 // Buffer address -> slot number, for the memory pool's release check: open addressing with
 // linear probing, at most half full. Entries are only added (when the pool makes a buffer) or
 // rebuilt from scratch (trim, import), so there are no tombstones; lookups never allocate.
-// Not thread-safe: the pool's lock guards it.
+// Not thread-safe: its arena's lock guards it.
 #pragma once
 
 #include <bit>

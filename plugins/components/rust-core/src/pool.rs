@@ -1,7 +1,8 @@
 //! The memory pool, with the same rules and state format as
 //! plugins/components/memory-pool-cpp/memory_pool_core.hpp (defined there, with the bookkeeping
 //! both sides share: per class one slot per buffer made, a stack of free slot numbers and an
-//! address -> slot index; one lock for the pool; ages from the coarse monotonic clock).
+//! address -> slot index; arenas, one per thread, each with its own lock, free lists and block
+//! of ids; ages from the coarse monotonic clock).
 //! Buffer memory is allocated here, by Rust (64-byte aligned), and stays owned by this pool until
 //! released to it or the pool is dropped.
 
