@@ -3,7 +3,9 @@
 // state that does not fit this instance), never crash, and a refused blob must leave the
 // instance unchanged. An accepted state is then used (inserts and lookups, frames,
 // allocations written end to end, trim) and exported again, so a blob that passes validation
-// but breaks an invariant shows up as a sanitizer report.
+// but breaks an invariant shows up as a sanitizer report. An instance that lends its state
+// (sdk::StateView, the one-copy switch) must lend exactly its export's bytes, and a fresh
+// instance must take them as the host's switch hands them over.
 //
 // Input: the first byte picks the component (bloom_filter, sliding_window, memory_pool: byte % 3),
 // the rest is the blob. Each input runs on fresh instances, so a finding reproduces from its file.
@@ -21,6 +23,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +35,7 @@
 #include "selfheal/sdk/bloom_filter.hpp"
 #include "selfheal/sdk/memory_pool.hpp"
 #include "selfheal/sdk/sliding_window.hpp"
+#include "selfheal/sdk/state_view.hpp"
 #ifdef SELFHEAL_FUZZ_WITH_RUST
 #include "support/rust_core_fixture.hpp"
 #endif
@@ -146,6 +151,26 @@ Blob exported(const sdk::Component& c) {
   return e.value();
 }
 
+// The instance's lent state (when it lends one) is its export, byte for byte, and a fresh
+// instance of the same implementation imports it to the same bytes.
+void check_view(const sdk::Component& c, const Blob& expected,
+                const std::function<std::unique_ptr<sdk::Component>()>& fresh) {
+  const auto* lender = dynamic_cast<const sdk::StateView*>(&c);
+  if (lender == nullptr) return;
+  const auto view = lender->state_view();
+  if (view.empty()) return;  // may decline; the host then exports
+  if (!std::equal(view.begin(), view.end(), expected.begin(), expected.end())) {
+    std::fprintf(stderr, "the state view differs from export_state()\n");
+    std::abort();
+  }
+  auto next = fresh();
+  const auto st = next->import_state(view);
+  if (!st.ok() || exported(*next) != expected) {
+    std::fprintf(stderr, "a fresh instance did not take the state view: %s\n", st.message.c_str());
+    std::abort();
+  }
+}
+
 void write_seed(const std::string& dir, const std::string& name, std::size_t selector,
                 const Blob& state) {
   std::ofstream out(dir + "/" + name, std::ios::binary | std::ios::trunc);
@@ -216,10 +241,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   // An accepted state: both re-export the same bytes, and stay alike through the same use.
   std::vector<Blob> imported, used;
-  for (auto& impl : impls) {
+  for (std::size_t i = 0; i < impls.size(); ++i) {
+    auto& impl = impls[i];
+    const auto fresh = [&] { return std::move(instances(component)[i]); };
     imported.push_back(exported(*impl));
+    check_view(*impl, imported.back(), fresh);
     exercise(*impl, data[0]);
     used.push_back(exported(*impl));
+    check_view(*impl, used.back(), fresh);
   }
   if (impls.size() == 2 && (imported[0] != imported[1] || used[0] != used[1])) {
     std::fprintf(stderr, "C++ and Rust export different state (%s)\n",
