@@ -202,18 +202,19 @@ TEST_P(Pool, OneBufferPassesThroughManyThreads) {
   SELFHEAL_MAKE(p, sdk::MemoryPool, memory_pool, GetParam(), pool_config(4096, 4096));
   std::optional<sdk::Buffer> held;
   std::vector<std::uint64_t> ids;
-  for (int t = 0; t < 8; ++t)
+  for (int t = 0; t < 8; ++t) {
+    std::optional<sdk::Result<sdk::Buffer>> got;
     std::thread([&] {
       if (held) {
         EXPECT_TRUE(p->release(*held).ok());
         EXPECT_EQ(p->release(*held).code, sdk::Errc::invalid_argument);  // once only
       }
-      auto b = p->allocate(4000);
-      ASSERT_TRUE(b.ok()) << b.status().message;
-      held = b.value();
-      ids.push_back(b.value().id);
+      got.emplace(p->allocate(4000));
     }).join();
-  ASSERT_TRUE(held);
+    ASSERT_TRUE(got->ok()) << "thread " << t << ": " << got->status().message;
+    held = got->value();
+    ids.push_back(held->id);
+  }
   EXPECT_TRUE(p->release(*held).ok());
   std::sort(ids.begin(), ids.end());
   EXPECT_EQ(std::adjacent_find(ids.begin(), ids.end()), ids.end());
@@ -223,6 +224,70 @@ TEST_P(Pool, OneBufferPassesThroughManyThreads) {
   EXPECT_EQ(pool_class(s, 4096).high_water, 1u);
   EXPECT_EQ(s.bytes_in_use, 0u);
   EXPECT_EQ(s.bytes_reserved, 4096u);
+}
+
+// At the limit, with threads on several arenas allocating and releasing at once: the limit holds
+// two buffers, and four threads take turns (at most two hold one at a time), so a buffer is
+// always free or can be made somewhere and no allocation may fail. The threads are on different
+// arenas, and only two arenas can hold a buffer: most allocations reuse another arena's.
+TEST_P(Pool, NoAllocationFailsAtTheLimitWhileABufferIsFreeElsewhere) {
+  constexpr int kThreads = 4, kRounds = 3000, kBuffers = 2;
+  SELFHEAL_MAKE(p, sdk::MemoryPool, memory_pool, GetParam(), pool_config(4096, kBuffers * 4096));
+  std::atomic<int> tokens{kBuffers}, failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < kRounds; ++i) {
+        int n = tokens.load();
+        while (n == 0 || !tokens.compare_exchange_weak(n, n - 1)) {
+          if (n == 0) std::this_thread::yield();
+          n = tokens.load();
+        }
+        auto b = p->allocate(4096);
+        if (!b.ok() || !p->release(b.value()).ok()) ++failures;
+        tokens.fetch_add(1);
+      }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  const auto s = p->stats();
+  EXPECT_EQ(pool_class(s, 4096).capacity, std::size_t{kBuffers});
+  EXPECT_EQ(s.bytes_in_use, 0u);
+}
+
+// Import into a pool whose buffers are spread over several threads' arenas: free buffers beyond
+// the imported capacity go from every arena, outstanding ones stay valid, and ids continue past
+// every id any arena handed out.
+TEST_P(Pool, ImportOverBuffersSpreadAcrossThreads) {
+  SELFHEAL_MAKE(p, sdk::MemoryPool, memory_pool, GetParam(), pool_config(4096, 1 << 20));
+  std::vector<sdk::Buffer> held;
+  std::uint64_t highest = 0;
+  for (int t = 0; t < 3; ++t)
+    std::thread([&] {  // two buffers made here, one released: one free, one outstanding
+      auto a = p->allocate(1024), b = p->allocate(1024);
+      if (!a.ok() || !b.ok()) return;
+      highest = std::max({highest, a.value().id, b.value().id});
+      EXPECT_TRUE(p->release(a.value()).ok());
+      held.push_back(b.value());
+    }).join();
+  ASSERT_EQ(held.size(), 3u);
+  EXPECT_EQ(pool_class(p->stats(), 1024).capacity, 6u);
+  // The same pool's state with no 1 KiB buffers: only the three free ones can go.
+  SELFHEAL_MAKE(empty, sdk::MemoryPool, memory_pool, GetParam(), pool_config(4096, 1 << 20));
+  ASSERT_TRUE(p->import_state(empty->export_state().value()).ok());
+  auto s = p->stats();
+  EXPECT_EQ(pool_class(s, 1024).capacity, 3u);
+  EXPECT_EQ(pool_class(s, 1024).available, 0u);
+  EXPECT_EQ(pool_class(s, 1024).high_water, 3u);
+  EXPECT_EQ(s.bytes_reserved, 3u * 1024);
+  auto next = p->allocate(1024);
+  ASSERT_TRUE(next.ok());
+  EXPECT_GT(next.value().id, highest);
+  EXPECT_TRUE(p->release(next.value()).ok());
+  for (const auto& b : held) EXPECT_TRUE(p->release(b).ok());  // from this thread's arena
+  s = p->stats();
+  EXPECT_EQ(pool_class(s, 1024).available, 4u);
+  EXPECT_EQ(s.bytes_in_use, 0u);
 }
 
 TEST_P(Pool, ImportKeepsOwnOutstandingBuffersAndPrewarms) {

@@ -99,7 +99,8 @@ bool pool_valid_config(std::uint64_t max_class, std::uint64_t memory_limit) {
 MemoryPoolCore::MemoryPoolCore(std::uint64_t max_class, std::uint64_t memory_limit, Clock clock)
     : max_class_(max_class), clock_(std::move(clock)), limit_(memory_limit) {
   const std::size_t classes = class_count(max_class);
-  for (std::size_t a = 0; a < arena_count(); ++a) {
+  const std::size_t arenas = arena_count();
+  for (std::size_t a = 0; a < arenas; ++a) {
     auto& arena = arenas_.emplace_back(std::make_unique<Arena>());
     arena->classes.reserve(classes);
     for (std::size_t k = 0; k < classes; ++k)
@@ -185,19 +186,15 @@ sdk::Result<sdk::Buffer> MemoryPoolCore::allocate(std::size_t bytes) {
   {
     PoolLock::Guard lock(own.lock);
     SizeClass& c = own.classes[k];
-    if (!c.free.empty()) {
-      const std::size_t i = c.free.back();
-      c.free.pop_back();
-      return hand_out(own, c, i, since);
-    }
-    if (const std::size_t i = make_buffer(c); i != PointerIndex::kNone)
-      return hand_out(own, c, i, since);
+    if (const std::size_t i = take_or_make(c); i != PointerIndex::kNone) return hand_out(own, c, i, since);
   }
-  // The limit (or the system) is short: a free buffer of another arena before failing. One
-  // lock at a time, never two.
+  // The limit (or the system) is short. Again with every arena's lock, the whole pool at one
+  // instant as with a single lock: a buffer freed or room given back meanwhile anywhere, else a
+  // free buffer of another arena, before failing.
+  AllArenas all(*this);
+  if (const std::size_t i = take_or_make(own.classes[k]); i != PointerIndex::kNone)
+    return hand_out(own, own.classes[k], i, since);
   for (auto& a : arenas_) {
-    if (a.get() == &own) continue;
-    PoolLock::Guard lock(a->lock);
     SizeClass& c = a->classes[k];
     if (c.free.empty()) continue;
     const std::size_t i = c.free.back();
@@ -208,6 +205,13 @@ sdk::Result<sdk::Buffer> MemoryPoolCore::allocate(std::size_t bytes) {
                reserved_.load(std::memory_order_relaxed) + size > limit_.load(std::memory_order_relaxed)
                    ? "memory limit reached"
                    : "the system is out of memory");
+}
+
+std::size_t MemoryPoolCore::take_or_make(SizeClass& c) {
+  if (c.free.empty()) return make_buffer(c);
+  const std::size_t i = c.free.back();
+  c.free.pop_back();
+  return i;
 }
 
 MemoryPoolCore::Release MemoryPoolCore::release_in(Arena& a, std::size_t k,
@@ -240,9 +244,13 @@ sdk::Status MemoryPoolCore::release(const sdk::Buffer& buffer) {
 }
 
 sdk::PoolStats MemoryPoolCore::stats() const {
+  AllArenas lock(*this);
+  return stats_locked();
+}
+
+sdk::PoolStats MemoryPoolCore::stats_locked() const {
   sdk::PoolStats s;
   s.classes.reserve(imported_high_water_.size());
-  AllArenas lock(*this);
   for (std::size_t k = 0; k < imported_high_water_.size(); ++k) {
     sdk::SizeClassStats c{arenas_[0]->classes[k].size, 0, 0, 0};
     std::size_t high_water = 0;
@@ -328,10 +336,11 @@ std::uint64_t MemoryPoolCore::next_id_locked() const {
 }
 
 std::vector<std::uint8_t> MemoryPoolCore::export_state() const {
-  const sdk::PoolStats s = stats();
+  sdk::PoolStats s;
   std::uint64_t next_id = 0;
   {
     AllArenas lock(*this);
+    s = stats_locked();
     next_id = next_id_locked();
   }
   std::vector<std::uint8_t> out;

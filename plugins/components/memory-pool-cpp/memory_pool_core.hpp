@@ -32,18 +32,21 @@
 //   reserve more than it was configured for). Buffers outstanding in the importing pool stay valid.
 // Threading: MT safe. The pool is split into arenas, as jemalloc and glibc's malloc split their
 //   heaps: each thread uses one (threads are numbered in the order they first call a pool, and
-//   thread n takes arena n mod the arena count, twice the CPUs, at most 16), so threads on
-//   different arenas never share a lock or a cache line. Each arena has its own lock
-//   (pool_lock.hpp), free lists, slots and id block (64 ids at a time from the pool's counter);
-//   what the rules above say of the pool holds for the sum of its arenas:
+//   thread n takes arena n mod the arena count: twice the CPUs rounded up to a power of two, at
+//   most 16), so threads on different arenas never share a lock or a cache line. Each arena has
+//   its own lock (pool_lock.hpp), free lists, slots and id block (64 ids at a time from the
+//   pool's counter); what the rules above say of the pool holds for the sum of its arenas:
 //   - allocate takes a free buffer of the caller's arena, or makes one while the pool's limit
 //     allows (reserved bytes are one atomic counter, changed only when buffers are made or
-//     freed), else reuses a free buffer of another arena before failing with out_of_memory;
+//     freed); at the limit it looks again with every arena's lock held and reuses a free buffer
+//     of any arena before failing with out_of_memory, as the single-lock pool did;
 //   - release finds the buffer in the caller's arena first, then in the others;
-//   - ids stay unique per pool, and ascending per thread; the exported next_id is one past the
-//     highest id handed out (or the imported one), as with one arena;
-//   - high_water is the sum of each arena's high water: the exact peak with one thread (the
-//     shared vectors), an upper bound of it when threads on several arenas overlap;
+//   - ids stay unique per pool and ascend per arena; the exported next_id is one past the highest
+//     id handed out (or the imported one), as with one arena;
+//   - each arena makes its own buffers (up to the limit) and keeps its own high water: a class's
+//     capacity and high_water are the arenas' sums. With one thread that is the single-lock
+//     pool's exact figure (the shared vectors); with threads on several arenas, even one after
+//     another, high_water is an upper bound of the true peak and capacity can be larger;
 //   - import pre-warms the importing thread's arena; stats, export, import and
 //     outstanding_older_than see every arena at one instant (all locks, in arena order).
 // Ages: taken from CLOCK_MONOTONIC_COARSE (steady_clock's epoch, read from the vDSO without
@@ -100,7 +103,8 @@ class MemoryPoolCore {
     std::uint64_t id;  // 0 while the buffer is free
     std::chrono::steady_clock::time_point since;
   };
-  struct SizeClass {
+  // Own cache lines too: one arena's classes never share a line with another's.
+  struct alignas(64) SizeClass {
     explicit SizeClass(std::size_t s) : size(s) {}
     const std::size_t size;
     std::vector<Slot> slots;         // one per buffer made: capacity = slots.size()
@@ -129,6 +133,10 @@ class MemoryPoolCore {
                        std::chrono::steady_clock::time_point since);
   // Releases `buffer` (class `k`) if `a` holds it. Takes the arena's lock.
   Release release_in(Arena& a, std::size_t k, const sdk::Buffer& buffer);
+  // A free slot of `c`, else a new buffer's (make_buffer). Arena lock held.
+  std::size_t take_or_make(SizeClass& c);
+  // stats() with every arena's lock held. Allocates (its vector) under the locks.
+  sdk::PoolStats stats_locked() const;
   // Takes `bytes` of the limit: false (and nothing taken) when they do not fit.
   bool reserve(std::uint64_t bytes);
   // A new buffer for class `c` in a new slot (its number); kNone when the limit or memory is

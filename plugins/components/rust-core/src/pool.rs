@@ -35,6 +35,8 @@ struct Slot {
     since: i64, // coarse monotonic ns at allocation
 }
 
+// Own cache lines too: one arena's classes never share a line with another's.
+#[repr(align(64))]
 struct Class {
     size: u64,
     slots: Vec<Slot>,    // one per buffer made: capacity = slots.len()
@@ -70,7 +72,7 @@ struct PoolWide {
 const ID_BLOCK: u64 = 64; // ids an arena takes from the pool's counter at a time
 const MAX_ARENAS: usize = 16;
 
-/// Twice the CPUs, as a power of two (a thread's arena is then a mask).
+/// Twice the CPUs, rounded up to a power of two (a thread's arena is then a mask), at most 16.
 fn arena_count() -> usize {
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     (2 * cpus).next_power_of_two().min(MAX_ARENAS)
@@ -309,26 +311,31 @@ impl Pool {
         let own = self.own_arena();
         {
             let mut inner = self.arenas[own].0.lock();
-            let slot = match inner.classes[k].free.pop() {
-                Some(i) => Some(i),
-                None => self.make_buffer(&mut inner, k),
-            };
-            if let Some(i) = slot {
+            if let Some(i) = self.take_or_make(&mut inner, k) {
                 return Ok(inner.hand_out(k, i, since, &self.id_source));
             }
         }
-        // The limit (or the system) is short: a free buffer of another arena before failing.
-        // One lock at a time, never two.
-        for (a, arena) in self.arenas.iter().enumerate() {
-            if a == own {
-                continue;
-            }
-            let mut inner = arena.0.lock();
+        // The limit (or the system) is short. Again with every arena's lock, the whole pool at
+        // one instant as with a single lock: a buffer freed or room given back meanwhile
+        // anywhere, else a free buffer of another arena, before failing.
+        let mut all = self.all_arenas();
+        if let Some(i) = self.take_or_make(&mut all.0[own], k) {
+            return Ok(all.0[own].hand_out(k, i, since, &self.id_source));
+        }
+        for inner in all.0.iter_mut() {
             if let Some(i) = inner.classes[k].free.pop() {
                 return Ok(inner.hand_out(k, i, since, &self.id_source));
             }
         }
         Err(PoolError::OutOfMemory)
+    }
+
+    /// A free slot of class `k` of an arena, else a new buffer's (make_buffer).
+    fn take_or_make(&self, inner: &mut Inner, k: usize) -> Option<usize> {
+        match inner.classes[k].free.pop() {
+            Some(i) => Some(i),
+            None => self.make_buffer(inner, k),
+        }
     }
 
     fn release_in(&self, a: usize, k: usize, data: *mut u8, id: u64) -> Release {
@@ -459,15 +466,16 @@ impl Pool {
     }
 
     pub fn export_state(&self) -> Vec<u8> {
-        let (stats, next_id) = {
+        // one instant: the limit too (an import changes it with every arena's lock held)
+        let (stats, next_id, limit) = {
             let all = self.all_arenas();
             let wide = self.wide.lock();
             (
                 self.class_stats_locked(&all, &wide),
                 Self::next_id_locked(&all, &wide),
+                self.limit.load(Ordering::Relaxed),
             )
         };
-        let limit = self.limit.load(Ordering::Relaxed);
         let mut out = Vec::with_capacity(HEADER + CLASS_ENTRY * stats.len());
         put_u32(&mut out, MAGIC);
         put_u32(&mut out, VERSION);
