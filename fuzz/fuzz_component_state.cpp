@@ -83,10 +83,16 @@ std::unique_ptr<sdk::Component> make_cpp(const std::string& component) {
   return std::move(made.value());
 }
 
-// The implementations under test for `component`: C++, and Rust when built in.
-std::vector<std::unique_ptr<sdk::Component>> instances(const std::string& component) {
-  std::vector<std::unique_ptr<sdk::Component>> out;
-  out.push_back(make_cpp(component));
+// The implementations under test: C++, and Rust when built in.
+#ifdef SELFHEAL_FUZZ_WITH_RUST
+constexpr std::size_t kImplementations = 2;
+#else
+constexpr std::size_t kImplementations = 1;
+#endif
+
+// Implementation `which` (0: C++, 1: Rust) of `component`, fresh.
+std::unique_ptr<sdk::Component> make_instance(const std::string& component, std::size_t which) {
+  if (which == 0) return make_cpp(component);
 #ifdef SELFHEAL_FUZZ_WITH_RUST
   std::string error;
   auto rust = components::testing::make_component(component, "rust", config_of(component), &error);
@@ -94,8 +100,15 @@ std::vector<std::unique_ptr<sdk::Component>> instances(const std::string& compon
     std::fprintf(stderr, "cannot create the Rust %s: %s\n", component.c_str(), error.c_str());
     std::abort();
   }
-  out.push_back(std::move(rust));
+  return rust;
+#else
+  std::abort();
 #endif
+}
+
+std::vector<std::unique_ptr<sdk::Component>> instances(const std::string& component) {
+  std::vector<std::unique_ptr<sdk::Component>> out;
+  for (std::size_t i = 0; i < kImplementations; ++i) out.push_back(make_instance(component, i));
   return out;
 }
 
@@ -243,7 +256,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<Blob> imported, used;
   for (std::size_t i = 0; i < impls.size(); ++i) {
     auto& impl = impls[i];
-    const auto fresh = [&] { return std::move(instances(component)[i]); };
+    const auto fresh = [&] { return make_instance(component, i); };
     imported.push_back(exported(*impl));
     check_view(*impl, imported.back(), fresh);
     exercise(*impl, data[0]);

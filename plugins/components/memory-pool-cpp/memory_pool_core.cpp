@@ -194,24 +194,25 @@ sdk::Result<sdk::Buffer> MemoryPoolCore::allocate(std::size_t bytes) {
   AllArenas all(*this);
   if (const std::size_t i = take_or_make(own.classes[k]); i != PointerIndex::kNone)
     return hand_out(own, own.classes[k], i, since);
-  for (auto& a : arenas_) {
-    SizeClass& c = a->classes[k];
-    if (c.free.empty()) continue;
-    const std::size_t i = c.free.back();
-    c.free.pop_back();
-    return hand_out(*a, c, i, since);
-  }
+  for (auto& a : arenas_)
+    if (const std::size_t i = take_free(a->classes[k]); i != PointerIndex::kNone)
+      return hand_out(*a, a->classes[k], i, since);
   return error(sdk::Errc::out_of_memory,
                reserved_.load(std::memory_order_relaxed) + size > limit_.load(std::memory_order_relaxed)
                    ? "memory limit reached"
                    : "the system is out of memory");
 }
 
-std::size_t MemoryPoolCore::take_or_make(SizeClass& c) {
-  if (c.free.empty()) return make_buffer(c);
+std::size_t MemoryPoolCore::take_free(SizeClass& c) {
+  if (c.free.empty()) return PointerIndex::kNone;
   const std::size_t i = c.free.back();
   c.free.pop_back();
   return i;
+}
+
+std::size_t MemoryPoolCore::take_or_make(SizeClass& c) {
+  const std::size_t i = take_free(c);
+  return i != PointerIndex::kNone ? i : make_buffer(c);
 }
 
 MemoryPoolCore::Release MemoryPoolCore::release_in(Arena& a, std::size_t k,

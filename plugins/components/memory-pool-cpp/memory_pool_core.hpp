@@ -133,6 +133,8 @@ class MemoryPoolCore {
                        std::chrono::steady_clock::time_point since);
   // Releases `buffer` (class `k`) if `a` holds it. Takes the arena's lock.
   Release release_in(Arena& a, std::size_t k, const sdk::Buffer& buffer);
+  // A free slot of `c` (its number), kNone when there is none. Arena lock held.
+  std::size_t take_free(SizeClass& c);
   // A free slot of `c`, else a new buffer's (make_buffer). Arena lock held.
   std::size_t take_or_make(SizeClass& c);
   // stats() with every arena's lock held. Allocates (its vector) under the locks.
