@@ -19,7 +19,8 @@
 #endif
 #endif
 #if defined(CHAOS_UNDER_ASAN)
-#include <sanitizer/allocator_interface.h>
+// From <sanitizer/allocator_interface.h>, which GCC's packages do not ship; the runtime exports it.
+extern "C" std::size_t __sanitizer_get_current_allocated_bytes();
 #endif
 
 #include <atomic>
