@@ -12,13 +12,6 @@
 #include <sys/stat.h>
 
 #if defined(__SANITIZE_ADDRESS__)
-#define CHAOS_UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CHAOS_UNDER_ASAN 1
-#endif
-#endif
-#if defined(CHAOS_UNDER_ASAN)
 // From <sanitizer/allocator_interface.h>, which GCC's packages do not ship; the runtime exports it.
 extern "C" std::size_t __sanitizer_get_current_allocated_bytes();
 #endif
@@ -54,21 +47,17 @@ void write_file(const fs::path& p, const std::string& text) {
 // The memory the host holds: its resident set, or under AddressSanitizer its live heap. ASan's
 // quarantine keeps up to 256 MiB of freed memory resident, which the resident set would count
 // as growth (a run under ASan went from 215 to 484 MiB resident and failed the bound).
-std::uint64_t held_bytes() {
-#if defined(CHAOS_UNDER_ASAN)
-  return __sanitizer_get_current_allocated_bytes();
+#if defined(__SANITIZE_ADDRESS__)
+constexpr const char* kHeldWhat = "live heap (ASan)";
+std::uint64_t held_bytes() { return __sanitizer_get_current_allocated_bytes(); }
 #else
+constexpr const char* kHeldWhat = "RSS";
+std::uint64_t held_bytes() {
   std::ifstream in("/proc/self/statm");
   std::uint64_t size = 0, resident = 0;
   in >> size >> resident;
   return resident * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
-#endif
 }
-constexpr const char* kHeldWhat =
-#if defined(CHAOS_UNDER_ASAN)
-    "live heap (ASan)";
-#else
-    "RSS";
 #endif
 // Live processes (not zombies) whose command line mentions `needle`, other than this test.
 std::vector<pid_t> processes_mentioning(const std::string& needle) {
@@ -297,11 +286,11 @@ TEST_F(Chaos, TheHostKeepsServingAndLosesNothingUnderRandomFaults) {
     else if (!h.host().healer().diagnose().diagnosis) ++t.healed_first;
   };
 
-  const auto start_rss_check = Clock::now();
-  std::uint64_t rss_after_warmup = 0;
+  const auto start_held_check = Clock::now();
+  std::uint64_t held_after_warmup = 0;
   const auto end = Clock::now() + run_for;
   while (Clock::now() < end) {
-    if (rss_after_warmup == 0 && Clock::now() - start_rss_check > 10s) rss_after_warmup = held_bytes();
+    if (held_after_warmup == 0 && Clock::now() - start_held_check > 10s) held_after_warmup = held_bytes();
     const std::size_t pick = rng() % (faults.size() + 1);
     if (pick == faults.size()) {
       // A plugin that crashes in its probe, loaded while everything else runs (as a reload would).
@@ -369,7 +358,7 @@ TEST_F(Chaos, TheHostKeepsServingAndLosesNothingUnderRandomFaults) {
   }
   h.host().healer().stop();
   loader.stop();
-  const std::uint64_t rss_end = held_bytes();
+  const std::uint64_t held_end = held_bytes();
   const std::int64_t rows = h.host().history().totals().attempts - rows_before;
   std::uint64_t switches = 0;
   for (const auto& c : loader.status().components) switches += c.switches;
@@ -392,8 +381,8 @@ TEST_F(Chaos, TheHostKeepsServingAndLosesNothingUnderRandomFaults) {
             << inserted << ", lost: " << lost_keys << ", corrupted pool buffers: "
             << corrupted_buffers << ", switches: " << switches << "\n"
             << "  fix attempts seen: " << attempts_seen << ", history rows: " << rows << "\n"
-            << "  " << kHeldWhat << " after warm-up " << (rss_after_warmup >> 20) << " MiB, at the end "
-            << (rss_end >> 20) << " MiB\n\n";
+            << "  " << kHeldWhat << " after warm-up " << (held_after_warmup >> 20) << " MiB, at the end "
+            << (held_end >> 20) << " MiB\n\n";
 
   EXPECT_TRUE(healthy) << "the host did not heal after the faults stopped";
   EXPECT_EQ(failed_calls, 0u);
@@ -406,8 +395,8 @@ TEST_F(Chaos, TheHostKeepsServingAndLosesNothingUnderRandomFaults) {
     EXPECT_EQ(t.diagnosed + t.healed_first, t.injected) << f.name << ": a fault neither diagnosed nor healed";
   }
   EXPECT_EQ(plugin_probe_refused, 0) << "a crashing plugin must be quarantined, not just refused";
-  if (rss_after_warmup > 0) {
-    EXPECT_LT(rss_end, rss_after_warmup + (256ull << 20)) << "the host's memory grew without bound";
+  if (held_after_warmup > 0) {
+    EXPECT_LT(held_end, held_after_warmup + (256ull << 20)) << "the host's memory grew without bound";
   }
 
   h.restart();  // the host goes: nothing it started may remain
